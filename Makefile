@@ -1,0 +1,47 @@
+# The developer loop. `make run` and `make test` do all the set-up from a fresh clone.
+PY      := .venv/bin/python
+DB      ?= after_sales
+TEST_DB ?= after_sales_test
+PORT    ?= 8069
+
+.PHONY: setup db run test test-runtime odoo-suite ui-check bench pot lint stop-db clean
+
+setup:
+	@bash runtime/setup.sh
+
+db: setup
+	@bash runtime/pg.sh start
+
+## make run: Odoo with the addon and demo data on http://localhost:$(PORT) (admin / admin)
+run: db
+	@$(PY) runtime/ensure_db.py $(DB)
+	runtime/odoo -d $(DB) --db-filter='^$(DB)$$' -u after_sales_service \
+		--http-port=$(PORT) --log-handler=werkzeug:WARNING
+
+## make test: the addon's tests on a fresh database; last line "N passed, N failed"
+test: db
+	@$(PY) runtime/run_tests.py --db $(TEST_DB) --install after_sales_service
+
+## the runtime's own tests (each compatibility fix)
+test-runtime: setup
+	@$(PY) -m unittest discover -s runtime/tests -t runtime -v
+
+## Odoo's own suites of base, web, mail, product, stock, account on the runtime
+odoo-suite: db
+	@$(PY) runtime/run_tests.py --fresh --db odoo_suite --install stock,account_invoicing \
+		--log .logs/odoo_suite.log --modules-report base,web,mail,product,stock,account
+
+## headless Chromium logs in and finds the After-Sales menu (needs `make run` serving)
+ui-check: db
+	@bash runtime/setup.sh --ui
+	@$(PY) runtime/ui_check.py http://localhost:$(PORT) $(DB)
+
+stop-db:
+	@bash runtime/pg.sh stop
+
+clean: stop-db
+	rm -rf .venv .node .pgdata .addons .logs
+
+## regenerate i18n/after_sales_service.pot and merge it into i18n/zh_CN.po
+pot: db
+	@$(PY) runtime/i18n.py

@@ -1,0 +1,223 @@
+"""The compatibility fixes, one function each, named after the change they answer.
+
+``BEFORE_IMPORT`` run before Odoo is imported; ``AFTER_IMPORT`` pairs a module name with a patch
+run right after that module first executes. Nothing in Odoo's own files is modified.
+"""
+import ast
+import base64
+import collections
+import collections.abc
+import inspect
+import sys
+import threading
+from opcode import opmap
+
+
+def py310_collections_abc_aliases():
+    """Python 3.10 removed the ABC aliases (collections.Mapping, ...) Odoo 11 imports."""
+    for name in collections.abc.__all__:
+        if not hasattr(collections, name):
+            setattr(collections, name, getattr(collections.abc, name))
+
+
+def py311_inspect_getargspec():
+    """Python 3.11 removed inspect.getargspec/formatargspec (api.py, http.py, tools/cache.py)."""
+    if not hasattr(inspect, "getargspec"):
+        inspect.ArgSpec = collections.namedtuple("ArgSpec", "args varargs keywords defaults")
+
+        def getargspec(func):
+            spec = inspect.getfullargspec(func)
+            if spec.kwonlyargs or spec.annotations:
+                raise ValueError("Function has keyword-only parameters or annotations"
+                                 ", use inspect.signature() API which can support them")
+            return inspect.ArgSpec(spec.args, spec.varargs, spec.varkw, spec.defaults)
+
+        inspect.getargspec = getargspec
+    if not hasattr(inspect, "formatargspec"):
+        inspect.formatargspec = _formatargspec
+
+
+def _formatargspec(args, varargs=None, varkw=None, defaults=None,
+                   kwonlyargs=(), kwonlydefaults=None, annotations=None,
+                   formatarg=str,
+                   formatvarargs=lambda name: "*" + name,
+                   formatvarkw=lambda name: "**" + name,
+                   formatvalue=lambda value: "=" + repr(value),
+                   formatreturns=lambda text: " -> " + text,
+                   formatannotation=inspect.formatannotation):
+    """inspect.formatargspec as it was in Python 3.10 (the stdlib version, unchanged)."""
+    annotations = annotations or {}
+    kwonlydefaults = kwonlydefaults or {}
+
+    def formatargandannotation(arg):
+        result = formatarg(arg)
+        if arg in annotations:
+            result += ": " + formatannotation(annotations[arg])
+        return result
+
+    specs = []
+    if defaults:
+        firstdefault = len(args) - len(defaults)
+    for i, arg in enumerate(args):
+        spec = formatargandannotation(arg)
+        if defaults and i >= firstdefault:
+            spec = spec + formatvalue(defaults[i - firstdefault])
+        specs.append(spec)
+    if varargs is not None:
+        specs.append(formatvarargs(formatargandannotation(varargs)))
+    elif kwonlyargs:
+        specs.append("*")
+    for kwonlyarg in kwonlyargs or ():
+        spec = formatargandannotation(kwonlyarg)
+        if kwonlyarg in kwonlydefaults:
+            spec += formatvalue(kwonlydefaults[kwonlyarg])
+        specs.append(spec)
+    if varkw is not None:
+        specs.append(formatvarkw(formatargandannotation(varkw)))
+    result = "(" + ", ".join(specs) + ")"
+    if "return" in annotations:
+        result += formatreturns(formatannotation(annotations["return"]))
+    return result
+
+
+def py39_base64_encodestring():
+    """Python 3.9 removed base64.encodestring/decodestring (renamed encodebytes/decodebytes)."""
+    if not hasattr(base64, "encodestring"):
+        base64.encodestring = base64.encodebytes
+        base64.decodestring = base64.decodebytes
+
+
+def py39_thread_isalive():
+    """Python 3.9 removed threading.Thread.isAlive (server.py and tests/common.py call it)."""
+    if not hasattr(threading.Thread, "isAlive"):
+        threading.Thread.isAlive = threading.Thread.is_alive
+
+
+def py39_elementtree_getchildren():
+    """Python 3.9 removed Element.getchildren/getiterator (web's concat_xml calls getchildren).
+
+    The C Element type takes no new methods, so ElementTree is loaded in its pure-Python form,
+    which Python ships as the reference implementation, and the two methods are put back.
+    """
+    if "xml.etree.ElementTree" not in sys.modules:
+        sys.modules["_elementtree"] = None  # makes ElementTree skip its C accelerator
+    from xml.etree import ElementTree
+    element = ElementTree.Element
+    if not hasattr(element, "getchildren"):
+        try:
+            element.getchildren = lambda self: list(self)
+            element.getiterator = element.iter
+        except TypeError:  # already imported with the C type: nothing narrower is possible
+            raise RuntimeError("xml.etree.ElementTree was imported before the runtime fixes")
+
+
+def pyyaml6_load_default_loader():
+    """PyYAML 6 made Loader mandatory in yaml.load (tools/yaml_import.py omits it).
+
+    The default is the one PyYAML 5 used, FullLoader, which also knows the constructors Odoo
+    registers for its own tags (!record, !python, ...).
+    """
+    import yaml
+    load = yaml.load
+    if getattr(load, "_odoo11_py311", False):
+        return
+
+    def load_with_default(stream, Loader=None):
+        return load(stream, Loader=Loader or yaml.FullLoader)
+
+    load_with_default._odoo11_py311 = True
+    yaml.load = load_with_default
+
+
+# Python 3.11 bytecode replacing the operations Odoo 11's safe_eval already allowed, per tier of
+# its whitelists. Each new opcode is the 3.11 form of opcodes listed beside it in safe_eval
+# (3.7 names in the comments). Nothing that Odoo 11 refused is let in: with-statements
+# (BEFORE_WITH), closures (MAKE_CELL, COPY_FREE_VARS), imports, attribute stores, yield from.
+SAFE_EVAL_311_CONST = (
+    "RESUME", "NOP",              # no-op markers (every code object starts with RESUME)
+    "COPY", "SWAP",               # DUP_TOP, DUP_TOP_TWO, ROT_TWO, ROT_THREE, ROT_FOUR
+    "LIST_EXTEND", "SET_UPDATE",  # BUILD_LIST/BUILD_SET of constants (now a constant + extend)
+    "DICT_UPDATE", "MAP_ADD",     # BUILD_MAP/BUILD_CONST_KEY_MAP of more than 16 items
+)
+SAFE_EVAL_311_EXPR = (
+    "BINARY_OP",                  # BINARY_* and INPLACE_*, now one opcode with an argument
+    "IS_OP", "CONTAINS_OP",       # COMPARE_OP for is / is not / in / not in
+    "FORMAT_VALUE", "BUILD_STRING",  # BINARY_MODULO: 3.11 compiles '%s' % (a, b) like an f-string
+)
+SAFE_EVAL_311_SAFE = (
+    "PUSH_NULL", "PRECALL", "CALL", "KW_NAMES",   # CALL_FUNCTION, CALL_FUNCTION_KW, CALL_METHOD
+    "DICT_MERGE", "LIST_TO_TUPLE",                # CALL_FUNCTION_EX with *args / **kwargs
+    "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT",  # JUMP_ABSOLUTE
+    "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_BACKWARD_IF_FALSE",  # POP_JUMP_IF_FALSE
+    "POP_JUMP_FORWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_TRUE",    # POP_JUMP_IF_TRUE
+    "POP_JUMP_FORWARD_IF_NONE", "POP_JUMP_BACKWARD_IF_NONE",    # COMPARE_OP is + POP_JUMP_IF_*
+    "POP_JUMP_FORWARD_IF_NOT_NONE", "POP_JUMP_BACKWARD_IF_NOT_NONE",
+    "RETURN_GENERATOR",                           # generator expressions (YIELD_VALUE)
+    "PUSH_EXC_INFO", "CHECK_EXC_MATCH", "RERAISE",  # SETUP_EXCEPT, END_FINALLY (try/except)
+    "LOAD_ASSERTION_ERROR",                       # LOAD_GLOBAL AssertionError (assert)
+)
+
+
+def py311_safe_eval_opcodes(safe_eval):
+    """Python 3.11 bytecode: allow the 3.11 forms of the operations safe_eval already allowed."""
+    tiers = (
+        (safe_eval._CONST_OPCODES, SAFE_EVAL_311_CONST),
+        (safe_eval._EXPR_OPCODES, SAFE_EVAL_311_CONST + SAFE_EVAL_311_EXPR),
+        (safe_eval._SAFE_OPCODES, SAFE_EVAL_311_CONST + SAFE_EVAL_311_EXPR + SAFE_EVAL_311_SAFE),
+    )
+    for opcodes, names in tiers:
+        # in place: ir_qweb imported _SAFE_OPCODES by reference
+        opcodes.update(opmap[name] for name in names if name in opmap)
+
+
+class _Py38AstNormalizer(ast.NodeTransformer):
+    """Turn the AST QWeb builds for Python 3.5-3.7 into one Python 3.8+ compiles."""
+
+    def visit_arguments(self, node):
+        if not hasattr(node, "posonlyargs"):
+            node.posonlyargs = []
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in ("None", "True", "False"):
+            return ast.copy_location(ast.Constant(value={"None": None, "True": True,
+                                                         "False": False}[node.id]), node)
+        return node
+
+
+def _fix_end_positions(tree):
+    """Give every node an end position not before its start (QWeb mixes nodes parsed from
+    template expressions, which carry positions, with built ones, which carry none)."""
+    ast.fix_missing_locations(tree)
+    for node in ast.walk(tree):
+        if "end_lineno" not in node._attributes:
+            continue
+        if (node.end_lineno, node.end_col_offset) < (node.lineno, node.col_offset):
+            node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
+    return tree
+
+
+def py38_qweb_ast(qweb):
+    """Python 3.8 AST: arguments need posonlyargs, None/True/False are Constants, nodes carry
+    end positions. QWeb's compile() of its generated module gets a normalized tree."""
+    def compile_qweb_ast(source, filename, mode, *args, **kwargs):
+        if isinstance(source, ast.AST):
+            source = _fix_end_positions(_Py38AstNormalizer().visit(source))
+        return compile(source, filename, mode, *args, **kwargs)
+
+    qweb.compile = compile_qweb_ast  # shadows the builtin inside qweb.py only
+
+
+BEFORE_IMPORT = (
+    py310_collections_abc_aliases,
+    py311_inspect_getargspec,
+    py39_base64_encodestring,
+    py39_thread_isalive,
+    py39_elementtree_getchildren,
+    pyyaml6_load_default_loader,
+)
+
+AFTER_IMPORT = (
+    ("odoo.tools.safe_eval", py311_safe_eval_opcodes),
+    ("odoo.addons.base.ir.ir_qweb.qweb", py38_qweb_ast),
+)

@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+from odoo.tests.common import SavepointCase
+
+
+class TestInstall(SavepointCase):
+    """The addon installs with its application menu and its role groups."""
+
+    def test_groups_and_hierarchy(self):
+        ref = self.env.ref
+        technician = ref("after_sales_service.group_technician")
+        user = ref("after_sales_service.group_user")
+        manager = ref("after_sales_service.group_manager")
+        quality = ref("after_sales_service.group_quality")
+        general_manager = ref("after_sales_service.group_general_manager")
+        self.assertIn(technician, user.implied_ids)
+        self.assertIn(user, manager.implied_ids)
+        self.assertIn(user, quality.implied_ids)
+        self.assertIn(manager, general_manager.implied_ids)
+        # a plain after-sales user does not get the approvers' groups
+        demo = ref("base.user_demo")
+        self.assertTrue(demo.has_group("after_sales_service.group_user"))
+        self.assertTrue(demo.has_group("after_sales_service.group_technician"))
+        self.assertFalse(demo.has_group("after_sales_service.group_manager"))
+        self.assertFalse(demo.has_group("after_sales_service.group_general_manager"))
+
+    def test_application_menu(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["after_sales_service"], ["zh_CN"])
+        menu = self.env.ref("after_sales_service.after_sales_root_menu")
+        self.assertFalse(menu.parent_id)
+        self.assertEqual(menu.with_context(lang="zh_CN").name, "售后服务")
+
