@@ -1,1 +1,2 @@
 # -*- coding: utf-8 -*-
+from . import res_company

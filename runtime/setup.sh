@@ -43,6 +43,10 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+if [ $ui = 1 ] && ! .venv/bin/python -c "import playwright" 2>/dev/null; then
+  .venv/bin/pip install -q --disable-pip-version-check -r runtime/requirements-ui.txt 2> >(grep -v "^WARNING: Location" >&2)
+fi
+
 rm -rf .addons/after_sales_service
 mkdir -p .addons/after_sales_service
 for entry in *; do

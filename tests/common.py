@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+from odoo.tests.common import SavepointCase
+
+
+class AfterSalesCase(SavepointCase):
+    """Shared data of the addon's tests: one user per role, a customer, products, and a company
+    calendar of known shape (Monday-Friday 08:00-12:00 and 13:00-17:00, UTC)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(AfterSalesCase, cls).setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False,
+                                       mail_create_nolog=True, no_reset_password=True))
+        cls.company = cls.env.ref("base.main_company")
+        cls.company.partner_id.tz = "UTC"
+        cls.calendar = cls.env["resource.calendar"].create({
+            "name": "After-sales test week",
+            "attendance_ids": [
+                (0, 0, {"name": "%s %s" % (day, half), "dayofweek": str(day),
+                        "hour_from": start, "hour_to": end})
+                for day in range(5) for half, start, end in (("am", 8, 12), ("pm", 13, 17))
+            ],
+        })
+        cls.company.resource_calendar_id = cls.calendar
+
+        cls.user_as = cls._create_user("as_user", ["after_sales_service.group_user"])
+        cls.user_manager = cls._create_user("as_manager", ["after_sales_service.group_manager"])
+        cls.user_technician = cls._create_user("as_technician",
+                                               ["after_sales_service.group_technician"])
+        cls.user_quality = cls._create_user("as_quality", ["after_sales_service.group_quality"])
+        cls.user_gm = cls._create_user("as_gm", ["after_sales_service.group_general_manager"])
+        cls.user_station = cls._create_user("as_station",
+                                            ["after_sales_service.group_service_station"])
+        cls.user_stock = cls._create_user("as_stock", ["stock.group_stock_user"])
+        cls.user_finance = cls._create_user("as_finance", ["account.group_account_invoice"])
+        cls.user_nobody = cls._create_user("as_nobody", [])
+
+        cls.customer = cls.env["res.partner"].create({
+            "name": "华东建设工程有限公司", "customer": True, "phone": "021-5555 0101",
+            "street": "浦东新区张江路 1 号", "city": "上海",
+        })
+        cls.product = cls.env["product.product"].create({
+            "name": "电热水器 EH-60", "type": "product", "default_code": "EH-60",
+            "tracking": "serial", "list_price": 2600.0, "standard_price": 1500.0,
+        })
+
+    @classmethod
+    def _create_user(cls, login, groups):
+        group_ids = [cls.env.ref(xmlid).id for xmlid in groups + ["base.group_user"]]
+        return cls.env["res.users"].create({
+            "name": login.replace("_", " ").title(), "login": login, "email": login + "@example.com",
+            "tz": "UTC", "groups_id": [(6, 0, group_ids)],
+        })
