@@ -18,7 +18,13 @@
     "data": [
         "security/after_sales_security.xml",
         "security/ir.model.access.csv",
+        "data/request_data.xml",
         "views/menus.xml",
+        "views/request_views.xml",
+        "views/warranty_card_views.xml",
+        "views/config_views.xml",
+        "reports/request_reports.xml",
+        "security/after_sales_rules.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -1,2 +1,10 @@
 # -*- coding: utf-8 -*-
 from . import res_company
+from . import product_template
+from . import team
+from . import sla_rule
+from . import warranty_card
+from . import fee_standard
+from . import request
+from . import res_partner
+from . import stock_picking

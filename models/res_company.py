@@ -1,4 +1,8 @@
 # -*- coding: utf-8 -*-
+from datetime import timedelta
+
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -40,5 +44,18 @@ class ResCompany(models.Model):
         end = fields.Datetime.from_string(end) if isinstance(end, str) else end
         if not start or not end or end <= start:
             return 0.0
-        return self._after_sales_calendar().get_work_hours_count(start, end, None,
-                                                                 compute_leaves=True)
+        calendar = self._after_sales_calendar()
+        # Odoo 11's get_work_hours_count iterates days from the start's time of day, which
+        # drops the last day when it ends earlier in the day: count both ends from midnight.
+        tz = pytz.timezone(calendar.env.context["tz"])
+        local_start = pytz.UTC.localize(start).astimezone(tz)
+        midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
+        midnight = midnight.astimezone(pytz.UTC).replace(tzinfo=None)
+
+        def from_midnight(moment):
+            if moment <= midnight:
+                return 0.0
+            # an end at midnight would count that whole day: end just before it
+            moment -= timedelta(microseconds=1)
+            return calendar.get_work_hours_count(midnight, moment, None, compute_leaves=True)
+        return from_midnight(end) - from_midnight(start)

@@ -16,6 +16,7 @@ import argparse
 import collections
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -103,9 +104,17 @@ def run_odoo(args, log_path):
     with open(log_path, "w"):
         pass
     cmd = [dbtools.ODOO, "-d", args.db, "-i", args.install, "--test-enable", "--stop-after-init",
-           "--log-level=info", "--logfile=%s" % log_path] + args.odoo_args
+           "--log-level=info", "--logfile=%s" % log_path,
+           # HTTP tests need Odoo's server: a free port, so runs don't collide with `make run`
+           "--http-port=%d" % free_port()] + args.odoo_args
     print("running: %s (log: %s)" % (" ".join(cmd[1:6]), log_path), flush=True)
     return subprocess.run(cmd).returncode
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def main():

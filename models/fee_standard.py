@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .request_selections import CATEGORIES, SHIPPING_METHODS
+
+
+class FeeStandard(models.Model):
+    """The company's fee standard (售后服务收费标准): the one schedule out-of-warranty charges
+    are priced from and shown to customers; a charge that departs from it is flagged."""
+
+    _name = "after_sales.fee.standard"
+    _description = "After-Sales Fee Standard"
+    _inherit = ["mail.thread"]
+
+    name = fields.Char(required=True, translate=True,
+                       default=lambda self: _("After-Sales Service Fee Standard"))
+    company_id = fields.Many2one("res.company", required=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    date_start = fields.Date("Valid From", default=fields.Date.context_today,
+                             track_visibility="onchange")
+    travel_flat = fields.Monetary("Travel Fee (flat)", track_visibility="onchange")
+    travel_per_km = fields.Monetary("Travel Fee per km", track_visibility="onchange")
+    parts_markup = fields.Float("Parts Markup (%)", default=20.0, track_visibility="onchange",
+                                help="Parts are charged at their cost plus this markup.")
+    labour_ids = fields.One2many("after_sales.fee.standard.labour", "standard_id",
+                                 "Labour per Service Category", copy=True)
+    postage_ids = fields.One2many("after_sales.fee.standard.postage", "standard_id",
+                                  "Postage per Shipping Method", copy=True)
+    note = fields.Html("Notes to Customers", translate=True)
+
+    _sql_constraints = [
+        ("company_uniq", "unique (company_id)", "A company has one fee standard."),
+    ]
+
+    @api.constrains("parts_markup", "travel_flat", "travel_per_km")
+    def _check_amounts(self):
+        for standard in self:
+            if min(standard.parts_markup, standard.travel_flat, standard.travel_per_km) < 0:
+                raise ValidationError(_("Fees and markup can't be negative."))
+
+    @api.model
+    def for_company(self, company=None):
+        """The fee standard of the company (created empty on first use)."""
+        company = company or self.env.user.company_id
+        standard = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        if not standard:
+            standard = self.sudo().create({"company_id": company.id})
+        return standard.sudo(self.env.uid)
+
+    @api.multi
+    def labour_price(self, category):
+        self.ensure_one()
+        return sum(self.labour_ids.filtered(lambda l: l.category == category).mapped("amount"))
+
+    @api.multi
+    def postage_price(self, method):
+        self.ensure_one()
+        return sum(self.postage_ids.filtered(lambda l: l.method == method).mapped("amount"))
+
+    @api.multi
+    def travel_price(self, distance_km=0.0):
+        self.ensure_one()
+        return self.travel_flat + self.travel_per_km * (distance_km or 0.0)
+
+    @api.multi
+    def part_price(self, product):
+        """Price of a part to the customer: its cost plus the markup."""
+        self.ensure_one()
+        return product.standard_price * (1.0 + self.parts_markup / 100.0)
+
+    @api.multi
+    def departs_from(self, expected, charged):
+        """Whether a charged amount departs from the standard's (by more than a cent)."""
+        self.ensure_one()
+        return self.currency_id.compare_amounts(expected, charged) != 0
+
+    @api.model
+    def action_open(self):
+        """Menu entry: the company's fee standard form."""
+        standard = self.for_company()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "view_mode": "form",
+                "res_id": standard.id, "name": _("Fee Standard"), "target": "current"}
+
+
+class FeeStandardLabour(models.Model):
+    _name = "after_sales.fee.standard.labour"
+    _description = "Labour Fee per Service Category"
+    _order = "category"
+
+    standard_id = fields.Many2one("after_sales.fee.standard", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="standard_id.currency_id", readonly=True)
+    category = fields.Selection(CATEGORIES, required=True)
+    amount = fields.Monetary("Labour Fee", required=True)
+    unit = fields.Char("Per", default=lambda self: _("visit"), translate=True)
+
+    _sql_constraints = [
+        ("category_uniq", "unique (standard_id, category)",
+         "One labour fee per service category."),
+    ]
+
+
+class FeeStandardPostage(models.Model):
+    _name = "after_sales.fee.standard.postage"
+    _description = "Postage per Shipping Method"
+    _order = "method"
+
+    standard_id = fields.Many2one("after_sales.fee.standard", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="standard_id.currency_id", readonly=True)
+    method = fields.Selection(SHIPPING_METHODS, "Shipping Method", required=True)
+    amount = fields.Monetary("Postage", required=True)
+
+    _sql_constraints = [
+        ("method_uniq", "unique (standard_id, method)", "One postage per shipping method."),
+    ]

@@ -1,0 +1,435 @@
+# -*- coding: utf-8 -*-
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .request_selections import CATEGORIES, CHANNELS, PRIORITIES
+
+STATES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("waiting", "Waiting"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+OPEN_STATES = ("new", "in_progress", "waiting")
+WAITING_REASONS = [
+    ("parts", "Parts Sent"),
+    ("visit", "Visit Planned"),
+    ("return", "Goods Returned"),
+    ("customer", "Customer's Answer"),
+]
+
+
+class Request(models.Model):
+    """A service request (服务请求 / 报修登记): from registration to closure, with its warranty
+    decision and its time limits in working time."""
+
+    _name = "after_sales.request"
+    _description = "Service Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_received desc, id desc"
+    _reason_actions = ("cancel",)
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
+                       default=lambda self: _("New"))
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    state = fields.Selection(STATES, default="new", required=True, readonly=True, copy=False,
+                             index=True, track_visibility="onchange")
+    channel = fields.Selection(CHANNELS, required=True, default="hotline",
+                               track_visibility="onchange")
+    category = fields.Selection(CATEGORIES, required=True, default="repair", index=True,
+                                track_visibility="onchange")
+    priority = fields.Selection(PRIORITIES, required=True, default="0", index=True,
+                                track_visibility="onchange")
+    date_received = fields.Datetime("Received", required=True, default=fields.Datetime.now,
+                                    index=True)
+
+    # customer and site
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True,
+                                 track_visibility="onchange")
+    contact_name = fields.Char("Contact Person")
+    phone = fields.Char()
+    site_address = fields.Char("Site Address")
+    project_name = fields.Char("Project / Site Name")
+
+    # product
+    product_id = fields.Many2one("product.product", "Product", index=True)
+    lot_id = fields.Many2one("stock.production.lot", "Serial / Lot",
+                             domain="[('product_id', '=', product_id)]")
+    date_delivered = fields.Date("Purchase / Delivery Date",
+                                 help="Date of purchase or delivery, when no warranty card is "
+                                      "known; taken from the delivery of the serial if empty.")
+    attachment_ids = fields.Many2many("ir.attachment", string="Proof and Photos")
+    description = fields.Text("Fault Description")
+
+    # organisation
+    team_id = fields.Many2one("after_sales.team", "Team", index=True, track_visibility="onchange")
+    user_id = fields.Many2one("res.users", "Responsible", index=True,
+                              track_visibility="onchange", default=lambda self: self.env.user)
+    station_id = fields.Many2one("res.partner", "Service Station", index=True,
+                                 domain="[('is_service_station', '=', True)]",
+                                 track_visibility="onchange")
+    needs_dispatch = fields.Boolean(
+        "Awaiting Dispatch", readonly=True, copy=False,
+        help="Registered by a service station: the after-sales department accepts and "
+             "dispatches it before anyone works on it.")
+    date_dispatched = fields.Datetime("Dispatched On", readonly=True, copy=False)
+    dispatched_by_id = fields.Many2one("res.users", "Dispatched By", readonly=True, copy=False)
+
+    # warranty (保修/三包): decided, not typed
+    warranty_card_id = fields.Many2one("after_sales.warranty.card", "Warranty Card",
+                                       compute="_compute_warranty", store=True)
+    warranty_end = fields.Date("Warranty End", compute="_compute_warranty", store=True)
+    in_warranty = fields.Boolean("In Warranty", compute="_compute_warranty", store=True,
+                                 index=True)
+    warranty_reason = fields.Char("Warranty Decision", compute="_compute_warranty", store=True)
+    warranty_override = fields.Selection(
+        [("in", "In Warranty"), ("out", "Out of Warranty")], "Warranty Override", copy=False,
+        track_visibility="onchange",
+        help="Set by the after-sales manager only, with a reason.")
+    warranty_override_reason = fields.Char("Override Reason", copy=False,
+                                           track_visibility="onchange")
+
+    # work
+    guidance = fields.Text("Phone Guidance Given")
+    waiting_reason = fields.Selection(WAITING_REASONS, "Waiting For",
+                                      track_visibility="onchange", copy=False)
+    fault_found = fields.Text("Fault Found", copy=False)
+    method_used = fields.Text("Method Used", copy=False)
+    cancel_reason = fields.Char("Cancellation Reason", copy=False, readonly=True,
+                                track_visibility="onchange")
+
+    # time limits
+    sla_rule_id = fields.Many2one("after_sales.sla.rule", "Time Limit Rule",
+                                  compute="_compute_deadlines", store=True)
+    response_deadline = fields.Datetime(compute="_compute_deadlines", store=True, index=True)
+    resolve_deadline = fields.Datetime("Resolution Deadline", compute="_compute_deadlines",
+                                       store=True, index=True)
+    risk_date = fields.Datetime("At Risk From", compute="_compute_deadlines", store=True)
+    date_response = fields.Datetime("Responded On", readonly=True, copy=False)
+    date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False, index=True)
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
+    is_late = fields.Boolean("Late", readonly=True, copy=False, index=True,
+                             help="Open past its response or resolution deadline; kept "
+                                  "current by a scheduled job.")
+    is_at_risk = fields.Boolean("At Risk", readonly=True, copy=False, index=True)
+    escalated = fields.Boolean(readonly=True, copy=False)
+    response_on_time = fields.Boolean("Responded on Time", readonly=True, copy=False)
+    resolved_on_time = fields.Boolean("Resolved on Time", readonly=True, copy=False)
+    response_hours = fields.Float("Response Time (working h)", readonly=True, copy=False,
+                                  group_operator="avg")
+    resolve_hours = fields.Float("Resolution Time (working h)", readonly=True, copy=False,
+                                 group_operator="avg")
+
+    # buttons
+    can_be_dispatched = fields.Boolean(compute="_compute_can_be")
+    can_be_started = fields.Boolean(compute="_compute_can_be")
+    can_be_set_waiting = fields.Boolean(compute="_compute_can_be")
+    can_be_resolved = fields.Boolean(compute="_compute_can_be")
+    can_be_closed = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique (name, company_id)", "The request number must be unique."),
+    ]
+
+    # ------------------------------------------------------------------ create / write
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", _("New")) == _("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.request") or "/"
+        if self._is_station_user():
+            # stations may register but not accept a request (spec §1)
+            vals.update(needs_dispatch=True, channel="station",
+                        station_id=self.env.user.partner_id.commercial_partner_id.id)
+        self._check_override_rights(vals)
+        return super(Request, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_override_rights(vals)
+        return super(Request, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(request.state != "new" or request.date_response for request in self):
+            raise UserError(_("A request that has been worked on can't be deleted: cancel it."))
+        return super(Request, self).unlink()
+
+    @api.model
+    def _is_station_user(self):
+        user = self.env.user
+        return (user.has_group("after_sales_service.group_service_station")
+                and not user.has_group("after_sales_service.group_user"))
+
+    @api.model
+    def _check_override_rights(self, vals):
+        if not ({"warranty_override", "warranty_override_reason"} & set(vals)):
+            return
+        if not self.env.user.has_group("after_sales_service.group_manager"):
+            raise AccessError(_("Only the after-sales manager can override the warranty "
+                                "decision."))
+
+    @api.constrains("warranty_override", "warranty_override_reason")
+    def _check_override_reason(self):
+        for request in self:
+            if request.warranty_override and not (request.warranty_override_reason or "").strip():
+                raise ValidationError(_("Give the reason for overriding the warranty decision."))
+
+    # ------------------------------------------------------------------ onchanges
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if partner:
+            self.phone = partner.phone or partner.mobile
+            self.site_address = partner._display_address(without_company=True).replace("\n", " ")
+            if partner.child_ids[:1] and not self.contact_name:
+                self.contact_name = partner.child_ids[:1].name
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id(self):
+        if self.lot_id:
+            self.product_id = self.lot_id.product_id
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("lot_id", "product_id", "date_delivered", "date_received", "warranty_override",
+                 "warranty_override_reason")
+    def _compute_warranty(self):
+        cards = self.env["after_sales.warranty.card"].search(
+            [("lot_id", "in", self.mapped("lot_id").ids)])
+        card_by_lot = {card.lot_id.id: card for card in cards}
+        deliveries = self._delivery_dates_by_lot(self.filtered(lambda r: not r.date_delivered
+                                                               and r.lot_id).mapped("lot_id"))
+        for request in self:
+            day = (request.date_received or fields.Datetime.now())[:10]
+            card = card_by_lot.get(request.lot_id.id)
+            request.warranty_card_id = card
+            end, reason = request._warranty_end_and_reason(card, deliveries)
+            request.warranty_end = end
+            in_warranty = bool(end and day <= end)
+            if request.warranty_override:
+                in_warranty = request.warranty_override == "in"
+                reason = _("Overridden by the manager: %s") % request.warranty_override_reason
+            request.in_warranty = in_warranty
+            request.warranty_reason = reason
+
+    def _warranty_end_and_reason(self, card, deliveries):
+        if card:
+            return card.warranty_end, _("Warranty card %s: valid until %s") % (
+                card.name, card.warranty_end)
+        delivered = self.date_delivered or deliveries.get(self.lot_id.id)
+        months = self.product_id.product_tmpl_id.warranty_months
+        if delivered and self.product_id:
+            end = fields.Date.to_string(fields.Date.from_string(delivered)
+                                        + relativedelta(months=months) - timedelta(days=1))
+            source = _("delivered") if self.date_delivered else _("delivered (stock)")
+            return end, _("%s on %s + %s months: until %s") % (source, delivered, months, end)
+        return False, _("No warranty card and no delivery date: out of warranty")
+
+    @api.model
+    def _delivery_dates_by_lot(self, lots):
+        """Last date each serial was delivered to a customer, from done stock moves (one query)."""
+        if not lots:
+            return {}
+        groups = self.env["stock.move.line"].read_group(
+            [("lot_id", "in", lots.ids), ("state", "=", "done"),
+             ("location_dest_id.usage", "=", "customer")],
+            ["lot_id", "date:max"], ["lot_id"])
+        return {g["lot_id"][0]: g["date"][:10] for g in groups if g.get("date")}
+
+    @api.depends("priority", "category", "date_received", "company_id")
+    def _compute_deadlines(self):
+        Rule = self.env["after_sales.sla.rule"]
+        for request in self:
+            rule = Rule._find(request.company_id, request.priority, request.category)
+            request.sla_rule_id = rule
+            if not rule or not request.date_received:
+                request.response_deadline = request.resolve_deadline = request.risk_date = False
+                continue
+            company, start = request.company_id, request.date_received
+            request.response_deadline = company.after_sales_plan_deadline(
+                start, rule.response_limit, rule.response_unit)
+            request.resolve_deadline = company.after_sales_plan_deadline(
+                start, rule.resolution_limit, rule.resolution_unit)
+            request.risk_date = company.after_sales_plan_deadline(
+                start, rule.resolution_limit * rule.risk_ratio / 100.0, rule.resolution_unit)
+
+    @api.depends("state", "needs_dispatch")
+    def _compute_can_be(self):
+        for request in self:
+            state = request.state
+            request.can_be_dispatched = request.needs_dispatch and state == "new"
+            request.can_be_started = state == "new" and not request.needs_dispatch
+            request.can_be_set_waiting = state == "in_progress"
+            request.can_be_resolved = state in ("in_progress", "waiting")
+            request.can_be_closed = state == "resolved"
+            request.can_be_cancelled = state in OPEN_STATES
+
+    # ------------------------------------------------------------------ actions
+
+    def _check_can(self, flag, message):
+        """Guard an action on the whole recordset before anything is written."""
+        refused = self.filtered(lambda r: not r[flag])
+        if refused:
+            raise UserError(message % ", ".join(refused.mapped("name")))
+
+    def _check_department_user(self):
+        if not self.env.user.has_group("after_sales_service.group_user"):
+            raise AccessError(_("Only the after-sales department can do this."))
+
+    @api.multi
+    def action_dispatch(self):
+        """Accept a request registered by a service station and hand it over (to its station
+        or to a team of ours)."""
+        self._check_department_user()
+        self._check_can("can_be_dispatched", _("These requests are not awaiting dispatch: %s"))
+        self.write({"needs_dispatch": False, "date_dispatched": fields.Datetime.now(),
+                    "dispatched_by_id": self.env.user.id})
+        return True
+
+    @api.multi
+    def action_start(self):
+        """Start work: the first response, normally phone guidance (电话指导)."""
+        self._check_can("can_be_started", _("These requests can't be started (not new, or a "
+                                            "service station's request not yet dispatched): %s"))
+        self._write_response()
+        self.write({"state": "in_progress"})
+        return True
+
+    def _write_response(self):
+        now = fields.Datetime.now()
+        for request in self.filtered(lambda r: not r.date_response):
+            hours = request.company_id.after_sales_working_hours(request.date_received, now)
+            request.write({
+                "date_response": now, "response_hours": hours,
+                "response_on_time": bool(request.response_deadline
+                                         and now <= request.response_deadline),
+            })
+
+    @api.multi
+    def action_set_waiting(self, reason="parts"):
+        self._check_can("can_be_set_waiting", _("Only requests in progress can wait: %s"))
+        self.write({"state": "waiting", "waiting_reason": reason})
+        return True
+
+    @api.multi
+    def action_resume(self):
+        waiting = self.filtered(lambda r: r.state == "waiting")
+        if waiting != self:
+            raise UserError(_("Only waiting requests can be resumed."))
+        self.write({"state": "in_progress", "waiting_reason": False})
+        return True
+
+    @api.multi
+    def action_resolve(self):
+        """Resolved: the fault found and the method used (故障及处理方法) are required; the
+        on-time result is frozen now."""
+        self._check_can("can_be_resolved", _("These requests can't be resolved now: %s"))
+        missing = self.filtered(lambda r: not (r.fault_found or "").strip()
+                                or not (r.method_used or "").strip())
+        if missing:
+            raise UserError(_("Record the fault found and the method used before resolving: %s")
+                            % ", ".join(missing.mapped("name")))
+        now = fields.Datetime.now()
+        for request in self:
+            hours = request.company_id.after_sales_working_hours(request.date_received, now)
+            request.write({
+                "state": "resolved", "date_resolved": now, "resolve_hours": hours,
+                "resolved_on_time": bool(request.resolve_deadline
+                                         and now <= request.resolve_deadline),
+                "is_late": False, "is_at_risk": False,
+            })
+        self._write_response()
+        return True
+
+    @api.multi
+    def action_close(self):
+        self._check_can("can_be_closed", _("Only resolved requests can be closed: %s"))
+        self._check_close_conditions()
+        self.write({"state": "closed", "date_closed": fields.Datetime.now()})
+        return True
+
+    def _check_close_conditions(self):
+        """Hook for what must be done before closing (the callback, in its module part)."""
+        return True
+
+    @api.multi
+    def action_cancel(self, reason=None):
+        self._check_can("can_be_cancelled", _("These requests can't be cancelled: %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for cancelling."))
+        self.write({"state": "cancelled", "cancel_reason": reason, "is_late": False,
+                    "is_at_risk": False})
+        return True
+
+    @api.multi
+    def action_cancel_wizard(self):
+        return self.env["after_sales.reason.wizard"].open_for(self, "cancel",
+                                                               _("Cancel Request"))
+
+    @api.multi
+    def action_override_warranty_wizard(self):
+        return {
+            "type": "ir.actions.act_window", "res_model": "after_sales.warranty.override.wizard",
+            "view_mode": "form", "target": "new", "name": _("Override Warranty"),
+            "context": {"default_request_id": self.id},
+        }
+
+    # ------------------------------------------------------------------ time limits job
+
+    @api.model
+    def _cron_update_time_limits(self):
+        """Scheduled job: refresh the late and at-risk flags of all open requests in one SQL
+        pass each, then escalate those that became late."""
+        now = fields.Datetime.now()
+        self.env.cr.execute("""
+            UPDATE after_sales_request
+               SET is_at_risk = (risk_date IS NOT NULL AND risk_date <= %(now)s
+                                 AND resolve_deadline > %(now)s)
+             WHERE state IN %(open)s
+               AND is_at_risk IS DISTINCT FROM (risk_date IS NOT NULL AND risk_date <= %(now)s
+                                                AND resolve_deadline > %(now)s)
+        """, {"now": now, "open": OPEN_STATES})
+        self.env.cr.execute("""
+            UPDATE after_sales_request
+               SET is_late = TRUE
+             WHERE state IN %(open)s AND is_late IS NOT TRUE
+               AND (resolve_deadline <= %(now)s
+                    OR (date_response IS NULL AND response_deadline <= %(now)s))
+         RETURNING id
+        """, {"now": now, "open": OPEN_STATES})
+        newly_late = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self.invalidate_cache(["is_late", "is_at_risk"])
+        newly_late._escalate()
+        return True
+
+    def _escalate(self):
+        """Activity for the manager and a note in the chatter of each newly late request."""
+        if not self:
+            return
+        activity_type = self.env.ref("after_sales_service.mail_activity_type_escalation")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        fallback = self.env.ref("after_sales_service.group_manager").users[:1]
+        today = fields.Date.context_today(self)
+        for request in self.filtered(lambda r: not r.escalated):
+            manager = request.team_id.leader_id or fallback or self.env.user
+            self.env["mail.activity"].create({
+                "res_model_id": model_id, "res_id": request.id,
+                "activity_type_id": activity_type.id, "user_id": manager.id,
+                "date_deadline": today,
+                "summary": _("Late request %s") % request.name,
+            })
+            request.message_post(body=_("Time limit passed (response %s, resolution %s): "
+                                        "escalated to %s.") % (
+                request.response_deadline, request.resolve_deadline, manager.name),
+                subtype="mail.mt_note")
+        self.write({"escalated": True})

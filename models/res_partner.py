@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    """The customer file (顾客档案): the after-sales history of a customer."""
+
+    _inherit = "res.partner"
+
+    is_key_customer = fields.Boolean("Key Customer",
+                                     help="Visited at least once a year (spec §4).")
+    is_service_station = fields.Boolean("Service Station",
+                                        help="A partner company that does service for us "
+                                             "(服务站 / 特约维修点).")
+    after_sales_request_ids = fields.One2many("after_sales.request", "partner_id",
+                                              "Service Requests")
+    warranty_card_ids = fields.One2many("after_sales.warranty.card", "partner_id",
+                                        "Installed Products")
+    after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts")
+    warranty_card_count = fields.Integer(compute="_compute_after_sales_counts")
+
+    def _after_sales_counted(self):
+        """(field, model) pairs counted on the customer file; later parts add theirs."""
+        return [("after_sales_request_count", "after_sales.request"),
+                ("warranty_card_count", "after_sales.warranty.card")]
+
+    @api.multi
+    def _compute_after_sales_counts(self):
+        # one read_group per counted model for the whole recordset, by commercial partner
+        commercial = self.mapped("commercial_partner_id")
+        for field, model in self._after_sales_counted():
+            groups = self.env[model].read_group(
+                [("partner_id", "child_of", commercial.ids)], ["partner_id"], ["partner_id"])
+            counts = {}
+            partners = self.browse([g["partner_id"][0] for g in groups])
+            by_id = {g["partner_id"][0]: g["partner_id_count"] for g in groups}
+            for partner in partners:
+                key = partner.commercial_partner_id.id
+                counts[key] = counts.get(key, 0) + by_id[partner.id]
+            for partner in self:
+                partner[field] = counts.get(partner.commercial_partner_id.id, 0)
+
+    @api.multi
+    def action_open_after_sales(self):
+        """Smart buttons: the customer's records of the model given in the context."""
+        self.ensure_one()
+        xmlid = self.env.context.get("after_sales_action") or ""
+        if not xmlid.startswith("after_sales_service."):
+            return False
+        action = self.env.ref(xmlid).read()[0]
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

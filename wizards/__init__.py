@@ -1,0 +1,3 @@
+# -*- coding: utf-8 -*-
+from . import reason_wizard
+from . import warranty_override_wizard
