@@ -8,7 +8,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     is_key_customer = fields.Boolean("Key Customer",
-                                     help="Visited at least once a year (spec §4).")
+                                     help="Key customers are visited at least once a year.")
     is_service_station = fields.Boolean("Service Station",
                                         help="A partner company that does service for us "
                                              "(服务站 / 特约维修点).")

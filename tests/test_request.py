@@ -280,3 +280,17 @@ class TestTimeLimitJob(TestRequestCommon):
         self.assertTrue(request.is_at_risk)
         self.assertFalse(request.is_late)
         self.assertTrue(company)
+
+
+class TestChinese(TestRequestCommon):
+
+    def test_errors_in_the_users_language(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["after_sales_service"], ["zh_CN"])
+        self.user_as.lang = "zh_CN"
+        request = self._request()
+        with self.assertRaisesRegex(UserError, "请填写取消原因"):
+            request.sudo(self.user_as).action_cancel(reason="")
+        label = dict(self.Request.with_context(lang="zh_CN")._fields["category"]
+                     ._description_selection(self.env(context={"lang": "zh_CN"})))
+        self.assertEqual(label["repair"], "维修")
