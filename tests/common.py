@@ -1,4 +1,8 @@
 # -*- coding: utf-8 -*-
+import subprocess
+import tempfile
+import unicodedata
+
 from odoo.tests.common import SavepointCase
 
 
@@ -43,6 +47,29 @@ class AfterSalesCase(SavepointCase):
             "name": "电热水器 EH-60", "type": "product", "default_code": "EH-60",
             "tracking": "serial", "list_price": 2600.0, "standard_price": 1500.0,
         })
+
+    def render_pdf(self, report_xmlid, records, lang=None):
+        """Render a report to PDF with wkhtmltopdf, as printing does; return (pdf, text).
+
+        Odoo 11 answers HTML instead of PDF under --test-enable; the same steps as
+        render_qweb_pdf are taken here so that the real converter runs."""
+        report = self.env.ref(report_xmlid).with_context(debug=False, lang=lang)
+        html = report.render_qweb_html(records.ids)[0].decode("utf-8")
+        bodies, _ids, header, footer, args = report._prepare_html(html)
+        pdf = report._run_wkhtmltopdf(bodies, header=header, footer=footer,
+                                      specific_paperformat_args=args)
+        self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf produced no PDF")
+        return pdf, self.pdf_text(pdf)
+
+    @staticmethod
+    def pdf_text(pdf):
+        """The text of a PDF (poppler's pdftotext), to check what a reader sees."""
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf)
+            f.flush()
+            text = subprocess.check_output(["pdftotext", "-layout", f.name, "-"]).decode("utf-8")
+        # CJK fonts map some characters to compatibility forms (⼯ for 工): compare the text
+        return unicodedata.normalize("NFKC", text)
 
     @classmethod
     def _create_user(cls, login, groups):

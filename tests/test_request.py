@@ -294,3 +294,16 @@ class TestChinese(TestRequestCommon):
         label = dict(self.Request.with_context(lang="zh_CN")._fields["category"]
                      ._description_selection(self.env(context={"lang": "zh_CN"})))
         self.assertEqual(label["repair"], "维修")
+
+    def test_registration_form_pdf_in_chinese(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["after_sales_service"], ["zh_CN"])
+        self.customer.lang = "zh_CN"
+        request = self._request(contact_name="王工", description="热水器不加热")
+        _pdf, text = self.render_pdf("after_sales_service.request_report", request, lang="zh_CN")
+        self.assertIn("报修登记表", text)
+        self.assertIn(request.name, text)
+        self.assertIn("热水器不加热", text)
+        self.assertIn("保修期外", text)
+        self.assertIn("服务热线", text)  # selection values in Chinese too
+        self.assertIn("维修", text)
