@@ -8,3 +8,4 @@ from . import fee_standard
 from . import request
 from . import res_partner
 from . import stock_picking
+from . import stock_warehouse

@@ -30,3 +30,17 @@ class TestInstall(SavepointCase):
         self.assertFalse(menu.parent_id)
         self.assertEqual(menu.with_context(lang="zh_CN").name, "售后服务")
 
+
+    def test_after_sales_locations(self):
+        warehouse = self.env.ref("stock.warehouse0")
+        for field in ("as_parts_location_id", "as_old_parts_location_id",
+                      "as_quarantine_location_id", "as_repair_location_id"):
+            self.assertEqual(warehouse[field].usage, "internal", field)
+            self.assertEqual(warehouse[field].location_id, warehouse.view_location_id)
+        self.assertEqual(warehouse.as_technician_location_id.usage, "view")
+        user = self.env.ref("base.user_demo")
+        van = warehouse.after_sales_technician_location(user)
+        self.assertEqual(van.location_id, warehouse.as_technician_location_id)
+        self.assertEqual(warehouse.after_sales_technician_location(user), van)
+        new = self.env["stock.warehouse"].create({"name": "Shenzhen", "code": "SZ"})
+        self.assertTrue(new.as_quarantine_location_id)

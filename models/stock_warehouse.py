@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+from odoo import _, api, fields, models
+
+# field -> (name, usage, barcode suffix): the after-sales areas of each warehouse
+AFTER_SALES_LOCATIONS = [
+    ("as_parts_location_id", "After-Sales Parts Store", "internal", "ASP"),
+    ("as_old_parts_location_id", "Old Parts Store", "internal", "ASO"),
+    ("as_quarantine_location_id", "Pending Products (Quarantine)", "internal", "ASQ"),
+    ("as_repair_location_id", "Repair Area", "internal", "ASR"),
+    ("as_technician_location_id", "Technicians' Stock", "view", "AST"),
+]
+
+
+class StockWarehouse(models.Model):
+    """Each warehouse gets the locations the after-sales process moves goods between:
+    the parts store (新件库) parts are issued from, the old-parts store (旧件库), the
+    pending/quarantine area (待处理产品) for returned goods, the repair area, and a parent
+    for the technicians' van stocks."""
+
+    _inherit = "stock.warehouse"
+
+    as_parts_location_id = fields.Many2one("stock.location", "After-Sales Parts Store",
+                                           domain=[("usage", "=", "internal")])
+    as_old_parts_location_id = fields.Many2one("stock.location", "Old Parts Store",
+                                               domain=[("usage", "=", "internal")])
+    as_quarantine_location_id = fields.Many2one("stock.location", "Pending Products",
+                                                domain=[("usage", "=", "internal")])
+    as_repair_location_id = fields.Many2one("stock.location", "Repair Area",
+                                            domain=[("usage", "=", "internal")])
+    as_technician_location_id = fields.Many2one("stock.location", "Technicians' Stock",
+                                                domain=[("usage", "=", "view")])
+
+    @api.model
+    def create(self, vals):
+        warehouse = super(StockWarehouse, self).create(vals)
+        warehouse._create_after_sales_locations()
+        return warehouse
+
+    @api.multi
+    def _create_after_sales_locations(self):
+        """Create the missing after-sales locations under each warehouse's view location."""
+        Location = self.env["stock.location"]
+        for warehouse in self:
+            values = {}
+            for field, name, usage, suffix in AFTER_SALES_LOCATIONS:
+                if warehouse[field]:
+                    continue
+                values[field] = Location.create({
+                    "name": _(name), "usage": usage,
+                    "location_id": warehouse.view_location_id.id,
+                    "company_id": warehouse.company_id.id,
+                    "barcode": "%s-%s" % (warehouse.code, suffix),
+                }).id
+            if values:
+                warehouse.write(values)
+        return True
+
+    @api.model
+    def _init_after_sales_locations(self):
+        """At install: every existing warehouse gets its after-sales locations."""
+        self.search([])._create_after_sales_locations()
+
+    @api.multi
+    def after_sales_technician_location(self, user):
+        """The stock location of a technician (or their van), created on first use."""
+        self.ensure_one()
+        Location = self.env["stock.location"].sudo()
+        parent = self.as_technician_location_id
+        location = Location.search([("location_id", "=", parent.id),
+                                    ("after_sales_technician_id", "=", user.id)], limit=1)
+        if not location:
+            location = Location.create({
+                "name": user.name, "usage": "internal", "location_id": parent.id,
+                "company_id": self.company_id.id, "after_sales_technician_id": user.id})
+        return location.sudo(self.env.uid)
+
+
+class StockLocation(models.Model):
+    _inherit = "stock.location"
+
+    after_sales_technician_id = fields.Many2one(
+        "res.users", "Technician", index=True,
+        help="The technician (or van) whose stock this location holds.")
