@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 from . import res_company
+from . import charge_mixin
 from . import product_template
 from . import team
 from . import sla_rule
@@ -9,3 +10,6 @@ from . import request
 from . import res_partner
 from . import stock_picking
 from . import stock_warehouse
+from . import qualification
+from . import visit
+from . import request_visit

@@ -33,3 +33,10 @@ SHIPPING_METHODS = [
     ("technician", "With the Technician"),
     ("pickup", "Customer Pick-up"),
 ]
+
+VISIT_PURPOSES = [
+    ("installation", "Installation"),
+    ("training", "Training"),
+    ("repair", "Repair"),
+    ("inspection", "Maintenance / Inspection"),
+]

@@ -48,6 +48,11 @@ class AfterSalesCase(SavepointCase):
             "tracking": "serial", "list_price": 2600.0, "standard_price": 1500.0,
         })
 
+    def qty_at(self, product, location):
+        """Quantity on hand of a product exactly in a location (reserved or not)."""
+        quants = self.env["stock.quant"].sudo()._gather(product, location, strict=True)
+        return sum(quants.mapped("quantity"))
+
     def render_pdf(self, report_xmlid, records, lang=None):
         """Render a report to PDF with wkhtmltopdf, as printing does; return (pdf, text).
 

@@ -8,6 +8,7 @@ import base64
 import collections
 import collections.abc
 import inspect
+import os
 import sys
 import threading
 from opcode import opmap
@@ -208,6 +209,47 @@ def py38_qweb_ast(qweb):
     qweb.compile = compile_qweb_ast  # shadows the builtin inside qweb.py only
 
 
+def pg12_extra_float_digits():
+    """PostgreSQL 12 prints float8 in full (extra_float_digits=1); Odoo 11 read 15 digits."""
+    options = os.environ.get("PGOPTIONS", "")
+    if "extra_float_digits" not in options:
+        os.environ["PGOPTIONS"] = (options + " -c extra_float_digits=0").strip()
+
+
+def lxml5_addnext_tail(ir_ui_view):
+    """lxml 5.0 addnext() leaves the node's tail before the new sibling (position="after")."""
+    if getattr(ir_ui_view.add_text_before, "_odoo11_py311", False):
+        return
+    from lxml.builder import E
+    mark = "data-odoo11-py311-sentinel"
+    add_text_before = ir_ui_view.add_text_before
+
+    class MarkingBuilder(object):
+        """lxml.builder.E (ir_ui_view uses E.<tag>() only) with a marked sentinel()."""
+
+        def __getattr__(self, tag):
+            return getattr(E, tag)
+
+        def sentinel(self, *children, **attrib):
+            element = E.sentinel(*children, **attrib)
+            element.set(mark, "1")
+            return element
+
+    def add_text_before_lxml4(node, text):
+        # ir_ui_view: node.addnext(sentinel); add_text_before(sentinel, spec.text).
+        # lxml < 5 moved node's tail onto the sentinel; lxml >= 5 leaves it on node.
+        if node.get(mark) is not None:
+            del node.attrib[mark]
+            prev = node.getprevious()
+            if prev is not None and node.tail is None:
+                node.tail, prev.tail = prev.tail, None
+        add_text_before(node, text)
+
+    add_text_before_lxml4._odoo11_py311 = True
+    ir_ui_view.E = MarkingBuilder()
+    ir_ui_view.add_text_before = add_text_before_lxml4
+
+
 BEFORE_IMPORT = (
     py310_collections_abc_aliases,
     py311_inspect_getargspec,
@@ -215,9 +257,11 @@ BEFORE_IMPORT = (
     py39_thread_isalive,
     py39_elementtree_getchildren,
     pyyaml6_load_default_loader,
+    pg12_extra_float_digits,
 )
 
 AFTER_IMPORT = (
     ("odoo.tools.safe_eval", py311_safe_eval_opcodes),
     ("odoo.addons.base.ir.ir_qweb.qweb", py38_qweb_ast),
+    ("odoo.addons.base.ir.ir_ui_view", lxml5_addnext_tail),
 )

@@ -198,6 +198,36 @@ class TestSafeEval(unittest.TestCase):
                 self.assertNotIn(opmap[name], safe_eval_module._SAFE_OPCODES, name)
 
 
+class TestViewInheritance(unittest.TestCase):
+
+    def apply_spec(self, arch, spec):
+        from lxml import etree
+        from odoo.addons.base.ir.ir_ui_view import View
+
+        class ViewStub(object):  # apply_inheritance_specs only calls self.locate_node
+            locate_node = View.locate_node
+        source = View.apply_inheritance_specs(ViewStub(), etree.fromstring(arch),
+                                              etree.fromstring(spec), 0)
+        return etree.tostring(source, encoding="unicode")
+
+    def test_lxml5_addnext_tail(self):
+        for arch, spec, result in [  # the first one is base's test_view_inheritance_text_after
+                ('<f>(<div/>)</f>', '<div position="after">a<p/>b<p/>c</div>',
+                 '<f>(<div/>a<p/>b<p/>c)</f>'),
+                ('<f>(<div/>)</f>', '<div position="after"><p/></div>', '<f>(<div/><p/>)</f>'),
+                ('<f><div/></f>', '<div position="after">a<p/>b</div>', '<f><div/>a<p/>b</f>'),
+                ('<f><div/>x</f>', '<div position="before">a<p/></div>', '<f>a<p/><div/>x</f>')]:
+            self.assertEqual(self.apply_spec(arch, spec), result)
+        from odoo.addons.base.ir import ir_ui_view  # its other E.<tag>() uses still build
+        self.assertEqual(ir_ui_view.E.form(ir_ui_view.E.field(name="x")).tag, "form")
+
+
+class TestPostgresFloats(unittest.TestCase):
+
+    def test_pg12_extra_float_digits(self):
+        self.assertIn("extra_float_digits=0", os.environ["PGOPTIONS"])
+
+
 class TestQWebAst(unittest.TestCase):
 
     def test_qweb_renders_on_py311_ast(self):

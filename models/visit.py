@@ -1,0 +1,531 @@
+# -*- coding: utf-8 -*-
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .request_selections import VISIT_PURPOSES
+
+STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "To Approve"),
+    ("approved", "Approved"),
+    ("in_progress", "On Site"),
+    ("done", "Done"),
+    ("verified", "Verified"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+EVALUATIONS = [
+    ("5", "Very Satisfied"),
+    ("4", "Satisfied"),
+    ("3", "Neutral"),
+    ("2", "Dissatisfied"),
+    ("1", "Very Dissatisfied"),
+]
+
+
+class Visit(models.Model):
+    """An on-site visit (上门服务: installation, training, repair, inspection): approved by the
+    general manager, prepared, executed and recorded (维护服务记录表 / 维修反馈单)."""
+
+    _name = "after_sales.visit"
+    _description = "On-Site Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin"]
+    _order = "date_planned desc, id desc"
+    _reason_actions = ("reject", "cancel")
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
+                       default=lambda self: _("New"))
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
+                             index=True, track_visibility="onchange")
+    request_id = fields.Many2one("after_sales.request", "Service Request", index=True,
+                                 track_visibility="onchange")
+    purpose = fields.Selection(VISIT_PURPOSES, required=True, default="repair",
+                               track_visibility="onchange")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True)
+    site_address = fields.Char("Site Address")
+    product_ids = fields.Many2many("product.product", string="Products Concerned")
+    other_products_need_service = fields.Boolean(
+        "Other Products of Ours Need Service",
+        help="Other products of ours on that site need service too.")
+    other_products_note = fields.Text("Other Products")
+    in_warranty = fields.Boolean("In Warranty", help="In warranty: nothing is charged to the "
+                                                     "customer.")
+    date_planned = fields.Datetime("Planned Date", required=True, index=True,
+                                   track_visibility="onchange")
+    duration = fields.Float("Planned Duration (h)", default=2.0)
+    date_planned_end = fields.Datetime("Planned End", compute="_compute_date_planned_end",
+                                       store=True)
+    technician_ids = fields.Many2many("res.users", string="Technicians",
+                                      track_visibility="onchange")
+    distance_km = fields.Float("Distance (km)")
+
+    # approval
+    estimated_labour = fields.Monetary(compute="_compute_estimate", store=True)
+    estimated_travel = fields.Monetary(compute="_compute_estimate", store=True)
+    estimated_cost = fields.Monetary("Estimated Cost", compute="_compute_estimate", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
+    reject_reason = fields.Char("Rejection Reason", readonly=True, copy=False,
+                                track_visibility="onchange")
+    cancel_reason = fields.Char("Cancellation Reason", readonly=True, copy=False)
+
+    # preparation checklist
+    appointment_confirmed = fields.Boolean("Appointment Confirmed with the Customer",
+                                           track_visibility="onchange")
+    training_material_ids = fields.Many2many("ir.attachment", string="Training Material")
+    tool_ids = fields.One2many("after_sales.visit.tool", "visit_id", "Tools and Instruments",
+                               copy=True)
+    part_ids = fields.One2many("after_sales.visit.part", "visit_id", "Parts", copy=True)
+    picking_ids = fields.One2many("stock.picking", "after_sales_visit_id", "Transfers")
+    picking_count = fields.Integer(compute="_compute_picking_count")
+    checklist_missing = fields.Text("Missing Before Start", compute="_compute_checklist")
+
+    # execution record (维护服务记录表)
+    date_arrival = fields.Datetime("Arrival", copy=False)
+    arrival_confirmed = fields.Boolean("Arrival Confirmed by the Customer", copy=False)
+    date_departure = fields.Datetime("Departure", copy=False)
+    fault_found = fields.Text("Fault Found", copy=False)
+    handling = fields.Text("Handling", copy=False)
+    fee_standard_shown = fields.Boolean("Fee Standard Shown First", copy=False)
+    customer_signer = fields.Char("Customer Name", copy=False)
+    customer_signature = fields.Binary("Customer Signature", copy=False, attachment=True)
+    customer_evaluation = fields.Selection(EVALUATIONS, "Customer Evaluation", copy=False)
+    customer_comment = fields.Text("Customer Comment", copy=False)
+    invoice_ids = fields.Many2many("account.invoice", string="Invoices", copy=False,
+                                   readonly=True)
+    amount_charged = fields.Monetary("Amount Charged", compute="_compute_amount_charged")
+    is_overtime = fields.Boolean("After Hours / Holiday", readonly=True, copy=False)
+    overtime_days = fields.Integer("Overtime Days", readonly=True, copy=False)
+    verified_by_id = fields.Many2one("res.users", "Verified By", readonly=True, copy=False)
+    subsidy_bill_ids = fields.Many2many("account.invoice", "after_sales_visit_subsidy_rel",
+                                        string="Subsidy Bills", readonly=True, copy=False)
+
+    can_be_submitted = fields.Boolean(compute="_compute_can_be")
+    can_be_approved = fields.Boolean(compute="_compute_can_be")
+    can_be_started = fields.Boolean(compute="_compute_can_be")
+    can_be_done = fields.Boolean(compute="_compute_can_be")
+    can_be_verified = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", _("New")) == _("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.visit") or "/"
+        return super(Visit, self).create(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(visit.state not in ("draft", "cancelled") for visit in self):
+            raise UserError(_("Only draft or cancelled visits can be deleted."))
+        return super(Visit, self).unlink()
+
+    @api.onchange("request_id")
+    def _onchange_request_id(self):
+        request = self.request_id
+        if request:
+            self.partner_id = request.partner_id
+            self.site_address = request.site_address
+            self.in_warranty = request.in_warranty
+            if request.product_id:
+                self.product_ids = request.product_id
+            if request.category in dict(VISIT_PURPOSES):
+                self.purpose = request.category
+
+    @api.constrains("technician_ids", "purpose", "date_planned")
+    def _check_technician_qualifications(self):
+        """An unqualified technician, or one whose certificate has expired, can't be assigned."""
+        for visit in self:
+            day = (visit.date_planned or fields.Datetime.now())[:10]
+            for technician in visit.technician_ids:
+                missing = technician.after_sales_missing_qualifications(visit.purpose, day)
+                if missing:
+                    raise ValidationError(
+                        _("%s can't be assigned to this visit: missing or expired "
+                          "qualification %s.") % (technician.name,
+                                                  ", ".join(missing.mapped("name"))))
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("date_planned", "duration")
+    def _compute_date_planned_end(self):
+        for visit in self:
+            if visit.date_planned:
+                start = fields.Datetime.from_string(visit.date_planned)
+                visit.date_planned_end = fields.Datetime.to_string(
+                    start + _hours(visit.duration))
+
+    @api.depends("purpose", "distance_km", "in_warranty", "company_id")
+    def _compute_estimate(self):
+        for visit in self:
+            standard = self.env["after_sales.fee.standard"].for_company(visit.company_id)
+            visit.estimated_labour = standard.labour_price(visit.purpose)
+            visit.estimated_travel = standard.travel_price(visit.distance_km)
+            visit.estimated_cost = visit.estimated_labour + visit.estimated_travel
+
+    def _compute_picking_count(self):
+        for visit in self:
+            visit.picking_count = len(visit.sudo().picking_ids)
+
+    @api.depends("invoice_ids.amount_total", "invoice_ids.state")
+    def _compute_amount_charged(self):
+        for visit in self:
+            visit.amount_charged = sum(visit.sudo().invoice_ids.filtered(
+                lambda i: i.state != "cancel").mapped("amount_total"))
+
+    @api.depends("appointment_confirmed", "tool_ids.checked", "training_material_ids", "purpose",
+                 "technician_ids", "part_ids", "picking_ids.state")
+    def _compute_checklist(self):
+        for visit in self:
+            visit.checklist_missing = "\n".join(visit._checklist_problems())
+
+    def _checklist_problems(self):
+        """What still stops this visit from starting (the mandatory checklist items)."""
+        problems = []
+        if not self.appointment_confirmed:
+            problems.append(_("The appointment is not confirmed with the customer."))
+        if not self.technician_ids:
+            problems.append(_("No technician is assigned."))
+        if self.purpose == "training" and not self.training_material_ids:
+            problems.append(_("Training material is not attached."))
+        unchecked = self.tool_ids.filtered(lambda t: not t.checked)
+        if unchecked:
+            problems.append(_("Tools not checked: %s") % ", ".join(unchecked.mapped("name")))
+        issue = self._parts_issue_picking()
+        if self.part_ids and (not issue or issue.state != "done"):
+            problems.append(_("The parts to take are not issued to the technician yet."))
+        return problems
+
+    @api.depends("state", "checklist_missing")
+    def _compute_can_be(self):
+        for visit in self:
+            state = visit.state
+            visit.can_be_submitted = state == "draft"
+            visit.can_be_approved = state == "to_approve"
+            visit.can_be_started = state == "approved" and not visit.checklist_missing
+            visit.can_be_done = state == "in_progress"
+            visit.can_be_verified = state == "done"
+            visit.can_be_cancelled = state in ("draft", "to_approve", "approved")
+
+    # ------------------------------------------------------------------ approval
+
+    def _check_can(self, flag, message):
+        refused = self.filtered(lambda r: not r[flag])
+        if refused:
+            raise UserError(message % ", ".join(refused.mapped("name")))
+
+    @api.multi
+    def action_submit(self):
+        self._check_can("can_be_submitted", _("Only draft visits can be submitted: %s"))
+        self.write({"state": "to_approve"})
+        return True
+
+    def _check_general_manager(self):
+        if not self.env.user.has_group("after_sales_service.group_general_manager"):
+            raise AccessError(_("Only the general manager approves trips (出差应经总经理批准)."))
+
+    @api.multi
+    def action_approve(self):
+        self._check_general_manager()
+        self._check_can("can_be_approved", _("These visits are not waiting for approval: %s"))
+        self.write({"state": "approved", "approved_by_id": self.env.user.id,
+                    "date_approved": fields.Datetime.now()})
+        self.mapped("request_id").filtered(lambda r: r.state == "in_progress") \
+            .action_set_waiting("visit")
+        return True
+
+    @api.multi
+    def action_reject(self, reason=None):
+        self._check_general_manager()
+        self._check_can("can_be_approved", _("These visits are not waiting for approval: %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for rejecting."))
+        self.write({"state": "rejected", "reject_reason": reason})
+        return True
+
+    @api.multi
+    def action_reject_wizard(self):
+        return self.env["after_sales.reason.wizard"].open_for(self, "reject", _("Reject Visit"))
+
+    @api.multi
+    def action_cancel(self, reason=None):
+        self._check_can("can_be_cancelled", _("These visits can't be cancelled: %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for cancelling."))
+        self.sudo().mapped("picking_ids").filtered(
+            lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.write({"state": "cancelled", "cancel_reason": reason})
+        return True
+
+    @api.multi
+    def action_cancel_wizard(self):
+        return self.env["after_sales.reason.wizard"].open_for(self, "cancel", _("Cancel Visit"))
+
+    # ------------------------------------------------------------------ parts
+
+    def _warehouse(self):
+        return self.env["stock.warehouse"].sudo().search([("company_id", "=", self.company_id.id)],
+                                                  limit=1)
+
+    def _parts_issue_picking(self):
+        return self.sudo().picking_ids.filtered(lambda p: p.after_sales_visit_role == "issue"
+                                         and p.state != "cancel")[:1]
+
+    def _prepare_picking_vals(self, role, source, destination, partner, lines):
+        warehouse = self._warehouse()
+        picking_type = warehouse.int_type_id if role != "consume" else warehouse.out_type_id
+        return {
+            "picking_type_id": picking_type.id, "partner_id": partner.id,
+            "location_id": source.id, "location_dest_id": destination.id,
+            "origin": self.name, "after_sales_visit_id": self.id,
+            "after_sales_visit_role": role,
+            "move_lines": [(0, 0, {
+                "name": product.display_name, "product_id": product.id,
+                "product_uom": product.uom_id.id, "product_uom_qty": qty,
+                "location_id": source.id, "location_dest_id": destination.id,
+            }) for product, qty in lines if qty > 0],
+        }
+
+    @api.multi
+    def action_issue_parts(self):
+        """Parts to take go out of the parts store to the (first) technician's stock."""
+        for visit in self:
+            if visit.state not in ("approved", "to_approve", "draft") or not visit.part_ids:
+                raise UserError(_("Nothing to issue for %s.") % visit.name)
+            if visit._parts_issue_picking():
+                raise UserError(_("The parts of %s are already issued.") % visit.name)
+            if not visit.technician_ids:
+                raise UserError(_("Assign a technician first."))
+            warehouse = visit._warehouse()
+            van = warehouse.after_sales_technician_location(visit.technician_ids[0])
+            # created on behalf of the process; the warehouse reserves and validates it
+            picking = self.env["stock.picking"].sudo().create(visit._prepare_picking_vals(
+                "issue", warehouse.as_parts_location_id, van, visit.partner_id,
+                [(line.product_id, line.qty_taken) for line in visit.part_ids]))
+            picking.action_confirm()
+            picking.action_assign()
+        return True
+
+    def _done_move_qty(self, role, product):
+        pickings = self.sudo().picking_ids.filtered(lambda p: p.after_sales_visit_role == role
+                                             and p.state == "done")
+        moves = pickings.mapped("move_lines").filtered(lambda m: m.product_id == product
+                                                       and m.state == "done")
+        return sum(moves.mapped("product_qty"))
+
+    def _settle_parts(self):
+        """On completion: used parts leave the technician's stock for the customer (done now, the
+        technician used them on site); the rest goes back to the parts store (validated by the
+        warehouse when it arrives)."""
+        issue = self._parts_issue_picking()
+        if not issue:
+            return
+        van = issue.location_dest_id
+        warehouse = self._warehouse().sudo()
+        used = [(line.product_id, line.qty_used) for line in self.part_ids]
+        rest = [(line.product_id, line.qty_taken - line.qty_used) for line in self.part_ids]
+        if any(qty for _product, qty in used):
+            consume = self.env["stock.picking"].sudo().create(self._prepare_picking_vals(
+                "consume", van, self.partner_id.property_stock_customer, self.partner_id, used))
+            consume.action_confirm()
+            consume.action_assign()
+            for move in consume.move_lines:
+                move.quantity_done = move.product_uom_qty
+            consume.action_done()
+        if any(qty > 0 for _product, qty in rest):
+            back = self.env["stock.picking"].sudo().create(self._prepare_picking_vals(
+                "return", van, warehouse.as_parts_location_id, self.partner_id, rest))
+            back.action_confirm()
+            back.action_assign()
+
+    # ------------------------------------------------------------------ execution
+
+    @api.multi
+    def action_start(self):
+        for visit in self.filtered(lambda v: v.state == "approved" and v.checklist_missing):
+            raise UserError(_("%s can't start:\n%s") % (visit.name, visit.checklist_missing))
+        self._check_can("can_be_started", _("Only approved visits can start: %s"))
+        self.write({"state": "in_progress"})
+        for visit in self.filtered(lambda v: not v.date_arrival):
+            visit.date_arrival = fields.Datetime.now()
+        return True
+
+    @api.multi
+    def action_done(self):
+        """The execution record is complete: settle parts, charge, resolve the request."""
+        self._check_can("can_be_done", _("Only visits on site can be completed: %s"))
+        for visit in self:
+            missing = visit._record_problems()
+            if missing:
+                raise UserError(_("Complete the service record of %s:\n%s")
+                                % (visit.name, "\n".join(missing)))
+        for visit in self:
+            visit._settle_parts()
+            visit._charge_customer()
+            days = visit._overtime_days()
+            visit.write({"state": "done", "is_overtime": bool(days), "overtime_days": days})
+        self._resolve_requests()
+        self._on_visit_done()
+        return True
+
+    def _record_problems(self):
+        problems = []
+        if not self.date_arrival or not self.date_departure:
+            problems.append(_("arrival and departure times"))
+        elif self.date_departure < self.date_arrival:
+            problems.append(_("a departure after the arrival"))
+        if not self.arrival_confirmed:
+            problems.append(_("the customer's confirmation of the arrival time"))
+        if not (self.fault_found or "").strip() or not (self.handling or "").strip():
+            problems.append(_("the fault found and its handling"))
+        if not self.customer_signer or not self.customer_signature:
+            problems.append(_("the customer's name and signature"))
+        for line in self.part_ids.filtered(lambda l: l.qty_used > l.qty_taken):
+            problems.append(_("used quantity of %s above the quantity taken")
+                            % line.product_id.display_name)
+        return problems
+
+    def _prepare_charge_lines(self):
+        """Out of warranty: labour and travel per the fee standard, and the parts used."""
+        standard = self.env["after_sales.fee.standard"].for_company(self.company_id)
+        data = self.env.ref
+        lines = [
+            (data("after_sales_service.product_labour"), 1.0, self.estimated_labour,
+             _("Labour: %s") % dict(VISIT_PURPOSES)[self.purpose]),
+            (data("after_sales_service.product_travel"), 1.0, self.estimated_travel,
+             _("Travel (%s km)") % self.distance_km),
+        ]
+        lines += [(line.product_id, line.qty_used, standard.part_price(line.product_id), False)
+                  for line in self.part_ids]
+        return [line for line in lines if line[2] or line[0].type == "product"]
+
+    def _charge_customer(self):
+        if self.in_warranty:
+            return
+        invoice = self._create_charge_invoice(self.partner_id, self._prepare_charge_lines(),
+                                              self.name, company=self.company_id)
+        if invoice:
+            self.sudo().invoice_ids = [(4, invoice.id)]
+
+    def _overtime_days(self):
+        """Days of the visit worked outside the company calendar (after hours or holidays)."""
+        start = fields.Datetime.from_string(self.date_arrival)
+        end = fields.Datetime.from_string(self.date_departure)
+        elapsed = (end - start).total_seconds() / 3600.0
+        working = self.company_id.after_sales_working_hours(start, end)
+        if elapsed - working < 0.25:  # a quarter of an hour of tolerance
+            return 0
+        return (end.date() - start.date()).days + 1
+
+    def _resolve_requests(self):
+        """A request whose visits are all done is resolved with the visit's findings."""
+        for request in self.mapped("request_id").filtered(
+                lambda r: r.state in ("in_progress", "waiting")):
+            pending = request.visit_ids.filtered(
+                lambda v: v.state in ("draft", "to_approve", "approved", "in_progress"))
+            if pending:
+                continue
+            visits = request.visit_ids.filtered(lambda v: v.state == "done")
+            request.write({
+                "fault_found": request.fault_found or "\n".join(visits.mapped("fault_found")),
+                "method_used": request.method_used or "\n".join(visits.mapped("handling")),
+            })
+            request.action_resolve()
+
+    def _on_visit_done(self):
+        """Hook run after completion (the satisfaction callback plugs in here)."""
+        return True
+
+    # ------------------------------------------------------------------ verification
+
+    @api.multi
+    def action_verify(self):
+        """The department checks the signed record (returned the next day); overtime visits
+        then earn each technician the subsidy, paid through a vendor bill."""
+        if not self.env.user.has_group("after_sales_service.group_user"):
+            raise AccessError(_("Only the after-sales department verifies service records."))
+        self._check_can("can_be_verified", _("Only completed visits can be verified: %s"))
+        for visit in self.filtered("is_overtime"):
+            visit._bill_subsidy()
+        self.write({"state": "verified", "verified_by_id": self.env.user.id})
+        return True
+
+    def _bill_subsidy(self):
+        rate = self.company_id.after_sales_overtime_subsidy
+        product = self.env.ref("after_sales_service.product_overtime_subsidy")
+        bills = self.env["account.invoice"]
+        for technician in self.technician_ids:
+            bills |= self._create_charge_invoice(
+                technician.partner_id, [(product, self.overtime_days, rate,
+                                         _("Overtime subsidy %s (%s days)")
+                                         % (self.name, self.overtime_days))],
+                self.name, invoice_type="in_invoice", company=self.company_id)
+        self.sudo().subsidy_bill_ids = [(4, bill.id) for bill in bills]
+
+    @api.multi
+    def action_view_pickings(self):
+        action = self.env.ref("stock.action_picking_tree_all").read()[0]
+        action["domain"] = [("after_sales_visit_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+
+def _hours(hours):
+    from datetime import timedelta
+    return timedelta(hours=hours or 0.0)
+
+
+class VisitTool(models.Model):
+    _name = "after_sales.visit.tool"
+    _description = "Visit Tool or Instrument"
+
+    visit_id = fields.Many2one("after_sales.visit", required=True, ondelete="cascade")
+    name = fields.Char("Tool / Instrument", required=True)
+    quantity = fields.Integer(default=1)
+    checked = fields.Boolean("Packed")
+
+
+class VisitPart(models.Model):
+    _name = "after_sales.visit.part"
+    _description = "Part Taken on a Visit"
+
+    visit_id = fields.Many2one("after_sales.visit", required=True, ondelete="cascade")
+    product_id = fields.Many2one("product.product", "Part", required=True,
+                                 domain=[("type", "in", ("product", "consu"))])
+    qty_taken = fields.Float("Taken", required=True, default=1.0)
+    qty_used = fields.Float("Used")
+    qty_returned = fields.Float("Returned to Store", compute="_compute_qty_returned")
+
+    @api.constrains("qty_taken", "qty_used")
+    def _check_quantities(self):
+        for line in self:
+            if line.qty_taken < 0 or line.qty_used < 0:
+                raise ValidationError(_("Quantities can't be negative."))
+
+    def _compute_qty_returned(self):
+        for line in self:
+            line.qty_returned = line.visit_id._done_move_qty("return", line.product_id)
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    after_sales_visit_id = fields.Many2one("after_sales.visit", "Visit", index=True,
+                                           readonly=True)
+    after_sales_visit_role = fields.Selection([("issue", "Parts Issued to the Technician"),
+                                               ("consume", "Parts Used at the Customer"),
+                                               ("return", "Parts Returned to the Store")],
+                                              readonly=True)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    after_sales_overtime_subsidy = fields.Monetary(
+        "Overtime Subsidy per Day", default=60.0, currency_field="currency_id",
+        help="Paid to a technician for each day of a visit worked after hours or on a holiday, "
+             "once the signed service record is verified.")
