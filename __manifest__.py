@@ -18,9 +18,16 @@
     "data": [
         "security/after_sales_security.xml",
         "security/ir.model.access.csv",
+        "security/complaint_security.xml",
+        "data/complaint_sequence.xml",
         "views/menus.xml",
+        "views/complaint_views.xml",
+        "views/complaint_action_views.xml",
+        "reports/complaint_reports.xml",
+        "reports/complaint_templates.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",
+        "demo/complaint_demo.xml",
     ],
 }

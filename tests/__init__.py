@@ -1,2 +1,3 @@
 # -*- coding: utf-8 -*-
 from . import test_install
+from . import test_complaint
