@@ -406,7 +406,7 @@ class AfterSalesComplaint(models.Model):
 
     @api.multi
     def action_cancel(self):
-        self._check_step("cancel", _("Cancel"))
+        self._check_step("cancel", _("Cancel Complaint"))
         self._check_required(("cancel_reason",))
         self._write_step({"state": "cancel"})
         return True

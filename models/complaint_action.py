@@ -39,7 +39,7 @@ class AfterSalesComplaintAction(models.Model):
     date_done = fields.Date("Done on", copy=False)
     result = fields.Text(copy=False, help="What was done and how it was verified.")
     state = fields.Selection(
-        [("open", "Open"), ("done", "Done"), ("overdue", "Overdue")], "Status",
+        [("open", "In Progress"), ("done", "Done"), ("overdue", "Overdue")], "Status",
         compute="_compute_state", search="_search_state")
     activity_id = fields.Many2one(
         "mail.activity", "Owner's Activity", readonly=True, copy=False, ondelete="set null")
