@@ -30,8 +30,15 @@
         "views/visit_views.xml",
         "reports/request_reports.xml",
         "security/after_sales_rules.xml",
+        "security/complaint_security.xml",
+        "data/complaint_sequence.xml",
+        "views/complaint_views.xml",
+        "views/complaint_action_views.xml",
+        "reports/complaint_reports.xml",
+        "reports/complaint_templates.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",
+        "demo/complaint_demo.xml",
     ],
 }

@@ -13,3 +13,5 @@ from . import stock_warehouse
 from . import qualification
 from . import visit
 from . import request_visit
+from . import complaint
+from . import complaint_action

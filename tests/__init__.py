@@ -2,3 +2,4 @@
 from . import test_install
 from . import test_request
 from . import test_visit
+from . import test_complaint
