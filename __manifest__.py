@@ -36,6 +36,7 @@
         "views/complaint_action_views.xml",
         "reports/complaint_reports.xml",
         "reports/complaint_templates.xml",
+        "views/request_complaint_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -15,3 +15,4 @@ from . import visit
 from . import request_visit
 from . import complaint
 from . import complaint_action
+from . import request_complaint

@@ -307,3 +307,20 @@ class TestChinese(TestRequestCommon):
         self.assertIn("保修期外", text)
         self.assertIn("服务热线", text)  # selection values in Chinese too
         self.assertIn("维修", text)
+
+
+class TestRequestComplaint(TestRequestCommon):
+
+    def test_complaint_raised_from_request_links_back(self):
+        request = self._request(priority="1", contact_name="王工")
+        action = request.sudo(self.user_as).action_raise_complaint()
+        complaint = self.env["after_sales.complaint"].browse(action["res_id"])
+        self.assertEqual(complaint.request_id, request)
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertEqual(complaint.severity, "urgent")
+        self.assertEqual(complaint.content, "不加热")
+        self.assertEqual(request.complaint_count, 1)
+        self.assertEqual(self.customer.complaint_count,
+                         self.env["after_sales.complaint"].search_count(
+                             [("partner_id", "child_of", self.customer.id)]))
+        self.assertEqual(self.customer.after_sales_request_count, 1)
