@@ -97,6 +97,10 @@ class Visit(models.Model):
     invoice_ids = fields.Many2many("account.invoice", string="Invoices", copy=False,
                                    readonly=True)
     amount_charged = fields.Monetary("Amount Charged", compute="_compute_amount_charged")
+    amount_standard = fields.Monetary("Amount per Fee Standard", compute="_compute_amount_charged")
+    charge_departs = fields.Boolean(
+        "Charge Departs from the Fee Standard", compute="_compute_amount_charged",
+        help="The invoiced amount differs from what the fee standard gives for this visit.")
     is_overtime = fields.Boolean("After Hours / Holiday", readonly=True, copy=False)
     overtime_days = fields.Integer("Overtime Days", readonly=True, copy=False)
     verified_by_id = fields.Many2one("res.users", "Verified By", readonly=True, copy=False)
@@ -171,11 +175,19 @@ class Visit(models.Model):
         for visit in self:
             visit.picking_count = len(visit.sudo().picking_ids)
 
-    @api.depends("invoice_ids.amount_total", "invoice_ids.state")
+    @api.depends("invoice_ids.amount_untaxed", "invoice_ids.state", "part_ids.qty_used")
     def _compute_amount_charged(self):
         for visit in self:
-            visit.amount_charged = sum(visit.sudo().invoice_ids.filtered(
-                lambda i: i.state != "cancel").mapped("amount_total"))
+            invoices = visit.sudo().invoice_ids.filtered(lambda i: i.state != "cancel")
+            visit.amount_charged = sum(invoices.mapped("amount_total"))
+            visit.amount_standard, visit.charge_departs = 0.0, False
+            if visit.in_warranty or not invoices:
+                continue
+            standard = self.env["after_sales.fee.standard"].for_company(visit.company_id)
+            visit.amount_standard = sum(qty * price for _product, qty, price, _name
+                                        in visit._prepare_charge_lines())
+            visit.charge_departs = standard.departs_from(
+                visit.amount_standard, sum(invoices.mapped("amount_untaxed")))
 
     @api.depends("appointment_confirmed", "tool_ids.checked", "training_material_ids", "purpose",
                  "technician_ids", "part_ids", "picking_ids.state")

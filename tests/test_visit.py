@@ -155,6 +155,13 @@ class TestVisit(AfterSalesCase):
         self.assertEqual(sorted(invoice.invoice_line_ids.mapped("price_subtotal")),
                          [72.0, 150.0, 150.0])
         self.assertEqual(visit.amount_charged, invoice.amount_total)
+        self.assertEqual(visit.amount_standard, 372.0)
+        self.assertFalse(visit.charge_departs)
+        # finance changes a price: the visit flags the departure from the fee standard
+        invoice.invoice_line_ids.filtered(lambda l: l.price_unit == 72.0).price_unit = 50.0
+        invoice.compute_taxes()
+        visit.invalidate_cache()
+        self.assertTrue(visit.charge_departs)
         invoice.action_invoice_open()
         self.assertEqual(invoice.state, "open")
         # the request is resolved with the visit's findings
