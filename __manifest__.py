@@ -37,6 +37,8 @@
         "reports/complaint_reports.xml",
         "reports/complaint_templates.xml",
         "views/request_complaint_views.xml",
+        "data/callback_data.xml",
+        "views/callback_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

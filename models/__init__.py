@@ -16,3 +16,6 @@ from . import request_visit
 from . import complaint
 from . import complaint_action
 from . import request_complaint
+from . import callback_type
+from . import callback
+from . import callback_links

@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
+
+STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
+          ("cancelled", "Cancelled")]
+SATISFACTION_DELAY_DAYS = 3  # working days after the visit (spec §4)
+
+
+class Callback(models.Model):
+    """A callback (回访): the customer is called back about the product or a service."""
+
+    _name = "after_sales.callback"
+    _description = "Callback"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_due desc, id desc"
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True,
+                       default=lambda self: _("New"))
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    type_id = fields.Many2one("after_sales.callback.type", "Callback Type", required=True)
+    kind = fields.Selection(CALLBACK_KINDS, related="type_id.kind", store=True, readonly=True)
+    state = fields.Selection(STATES, default="todo", required=True, readonly=True, copy=False,
+                             index=True, track_visibility="onchange")
+    trigger = fields.Char(readonly=True, copy=False, index=True,
+                          help="What generated the callback (one callback per trigger).")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True)
+    user_id = fields.Many2one("res.users", "Assigned To", index=True,
+                              track_visibility="onchange", default=lambda self: self.env.user)
+    request_id = fields.Many2one("after_sales.request", "Service Request", index=True)
+    visit_id = fields.Many2one("after_sales.visit", "Visit", index=True)
+    warranty_card_id = fields.Many2one("after_sales.warranty.card", "Installed Product")
+    complaint_id = fields.Many2one("after_sales.complaint", "Complaint", index=True)
+    product_id = fields.Many2one("product.product", "Product", index=True)
+    technician_ids = fields.Many2many("res.users", "after_sales_callback_technician_rel",
+                                      "callback_id", "user_id", string="Technicians")
+    station_id = fields.Many2one("res.partner", "Service Station", index=True)
+    date_due = fields.Datetime("Due", required=True, index=True)
+    date_done = fields.Datetime("Called On", readonly=True, copy=False, index=True)
+    is_overdue = fields.Boolean("Overdue", readonly=True, copy=False, index=True)
+    attempts = fields.Integer("Unanswered Attempts", readonly=True, copy=False)
+    answer_ids = fields.One2many("after_sales.callback.answer", "callback_id", "Answers")
+    amount_invoiced = fields.Monetary("Amount Invoiced", compute="_compute_amount_invoiced",
+                                      help="What was invoiced for the visit, to compare with "
+                                           "what the customer says was charged.")
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    answered = fields.Boolean(compute="_compute_satisfaction", store=True)
+    satisfied = fields.Boolean(compute="_compute_satisfaction", store=True, index=True)
+    note = fields.Text("Notes")
+    followup_request_id = fields.Many2one("after_sales.request", "Follow-up Request",
+                                          readonly=True, copy=False)
+    followup_complaint_id = fields.Many2one("after_sales.complaint", "Follow-up Complaint",
+                                            readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("trigger_uniq", "unique (trigger)", "This event already has its callback."),
+    ]
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", _("New")) == _("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.callback") or "/"
+        callback = super(Callback, self).create(vals)
+        if not callback.answer_ids:
+            callback._create_answer_lines()
+        callback._schedule_activity()
+        return callback
+
+    def _create_answer_lines(self):
+        self.write({"answer_ids": [(0, 0, {"question_id": q.id})
+                                   for q in self.type_id.question_ids]})
+
+    def _schedule_activity(self):
+        if not self.user_id:
+            return
+        self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id(self._name), "res_id": self.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "user_id": self.user_id.id, "date_deadline": self.date_due[:10],
+            "summary": self.type_id.name,
+        })
+
+    @api.depends("answer_ids.is_negative", "answer_ids.is_answered", "state")
+    def _compute_satisfaction(self):
+        for callback in self:
+            answered = callback.state == "done" and any(callback.answer_ids.mapped("is_answered"))
+            callback.answered = answered
+            callback.satisfied = answered and not any(callback.answer_ids.mapped("is_negative"))
+
+    def _compute_amount_invoiced(self):
+        for callback in self:
+            callback.amount_invoiced = callback.sudo().visit_id.amount_charged
+
+    # ------------------------------------------------------------------ outcome
+
+    @api.multi
+    def action_done(self):
+        if any(callback.state != "todo" for callback in self):
+            raise UserError(_("Only callbacks to do can be recorded."))
+        for callback in self:
+            unanswered = callback.answer_ids.filtered(lambda a: not a.is_answered
+                                                      and a.kind != "text")
+            if unanswered:
+                raise UserError(_("Answer every question first: %s")
+                                % ", ".join(unanswered.mapped("question_id.name")))
+        self.write({"state": "done", "date_done": fields.Datetime.now(), "is_overdue": False})
+        self.mapped("activity_ids").action_feedback(_("Callback recorded."))
+        for callback in self.filtered(lambda c: not c.satisfied):
+            callback._open_followups()
+        return True
+
+    def _open_followups(self):
+        """An unsatisfied answer opens a follow-up request or complaint linked to the callback."""
+        negative = self.answer_ids.filtered("is_negative")
+        summary = "\n".join("%s: %s" % (a.question_id.name, a.display_answer) for a in negative)
+        if "request" in negative.mapped("question_id.followup") and not self.followup_request_id:
+            self.followup_request_id = self.env["after_sales.request"].create(
+                self._prepare_followup_request_vals(summary))
+        if "complaint" in negative.mapped("question_id.followup") \
+                and not self.followup_complaint_id:
+            self.followup_complaint_id = self.env["after_sales.complaint"].create(
+                self._prepare_followup_complaint_vals(summary))
+
+    def _prepare_followup_request_vals(self, summary):
+        return {
+            "partner_id": self.partner_id.id, "channel": "callback", "category": "repair",
+            "priority": "1", "product_id": self.product_id.id,
+            "lot_id": self.request_id.lot_id.id or self.warranty_card_id.lot_id.id,
+            "description": _("Raised in callback %s:\n%s") % (self.name, summary),
+        }
+
+    def _prepare_followup_complaint_vals(self, summary):
+        return {
+            "partner_id": self.partner_id.id, "channel": "phone", "callback_id": self.id,
+            "request_id": self.request_id.id, "product_id": self.product_id.id,
+            "complainant": self.partner_id.name,
+            "content": _("Raised in callback %s:\n%s") % (self.name, summary),
+        }
+
+    @api.multi
+    def action_unreachable(self):
+        """The customer could not be reached: retry the next working day, up to the limit."""
+        limit = self.env.user.company_id.after_sales_callback_attempts
+        for callback in self:
+            if callback.state != "todo":
+                raise UserError(_("Only callbacks to do can be retried."))
+            attempts = callback.attempts + 1
+            if attempts >= limit:
+                callback.write({"attempts": attempts, "state": "unreachable"})
+                callback.activity_ids.action_feedback(_("Customer unreachable."))
+                continue
+            retry = callback.company_id.after_sales_plan_deadline(fields.Datetime.now(), 1, "days")
+            callback.write({"attempts": attempts, "date_due": fields.Datetime.to_string(retry)})
+            callback.activity_ids.write({"date_deadline": callback.date_due[:10]})
+        return True
+
+    @api.multi
+    def action_cancel(self):
+        self.filtered(lambda c: c.state == "todo").write({"state": "cancelled"})
+        return True
+
+    # ------------------------------------------------------------------ generation
+
+    @api.model
+    def _create_for_visits(self, visits):
+        """One satisfaction callback per completed visit, due 3 working days after it."""
+        callback_type = self.env.ref("after_sales_service.callback_type_satisfaction")
+        existing = set(self.search([("trigger", "in", ["visit:%s" % v.id for v in visits])])
+                       .mapped("trigger"))
+        callbacks = self.browse()
+        for visit in visits:
+            if "visit:%s" % visit.id in existing:
+                continue
+            start = visit.date_departure or fields.Datetime.now()
+            due = visit.company_id.after_sales_plan_deadline(start, SATISFACTION_DELAY_DAYS,
+                                                             "days")
+            request = visit.request_id
+            callbacks |= self.create({
+                "type_id": callback_type.id, "trigger": "visit:%s" % visit.id,
+                "partner_id": visit.partner_id.id, "visit_id": visit.id,
+                "request_id": request.id, "product_id": visit.product_ids[:1].id,
+                "technician_ids": [(6, 0, visit.technician_ids.ids)],
+                "station_id": request.station_id.id,
+                "user_id": request.user_id.id or self.env.user.id,
+                "date_due": fields.Datetime.to_string(due), "company_id": visit.company_id.id,
+            })
+        return callbacks
+
+    @api.model
+    def _cron_generate(self):
+        """Scheduled job: callbacks that fell due, then the overdue flags. Idempotent: a
+        trigger (visit, installed product) never gets two callbacks."""
+        self._generate_visit_callbacks()
+        self._generate_usage_callbacks()
+        self.env.cr.execute("""
+            UPDATE after_sales_callback SET is_overdue = (date_due < %s)
+             WHERE state = 'todo' AND is_overdue IS DISTINCT FROM (date_due < %s)
+        """, (fields.Datetime.now(), fields.Datetime.now()))
+        self.invalidate_cache(["is_overdue"])
+        return True
+
+    def _generate_visit_callbacks(self):
+        self.env.cr.execute("""
+            SELECT v.id FROM after_sales_visit v
+             WHERE v.state IN ('done', 'verified')
+               AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
+                                WHERE c.trigger = 'visit:' || v.id)
+        """)
+        visits = self.env["after_sales.visit"].browse([row[0] for row in self.env.cr.fetchall()])
+        return self._create_for_visits(visits)
+
+    def _generate_usage_callbacks(self):
+        """Usage callback about N months after the product started being used (installation,
+        else delivery), for the products quality flags as needing one."""
+        months = self.env.user.company_id.after_sales_usage_callback_months
+        limit = fields.Date.to_string(fields.Date.from_string(fields.Date.context_today(self))
+                                      - relativedelta(months=months))
+        self.env.cr.execute("""
+            SELECT card.id FROM after_sales_warranty_card card
+              JOIN product_product pp ON pp.id = card.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE card.active AND pt.needs_usage_callback
+               AND COALESCE(card.date_installed, card.date_delivered) <= %s
+               AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
+                                WHERE c.trigger = 'usage:' || card.id)
+        """, (limit,))
+        cards = self.env["after_sales.warranty.card"].browse(
+            [row[0] for row in self.env.cr.fetchall()])
+        callback_type = self.env.ref("after_sales_service.callback_type_usage")
+        callbacks = self.browse()
+        for card in cards:
+            callbacks |= self.create({
+                "type_id": callback_type.id, "trigger": "usage:%s" % card.id,
+                "partner_id": card.partner_id.id, "warranty_card_id": card.id,
+                "product_id": card.product_id.id, "company_id": card.company_id.id,
+                "date_due": fields.Datetime.now(),
+            })
+        return callbacks
+
+
+class CallbackAnswer(models.Model):
+    _name = "after_sales.callback.answer"
+    _description = "Callback Answer"
+    _order = "sequence, id"
+
+    callback_id = fields.Many2one("after_sales.callback", required=True, ondelete="cascade")
+    question_id = fields.Many2one("after_sales.callback.question", required=True)
+    sequence = fields.Integer(related="question_id.sequence", store=True, readonly=True)
+    kind = fields.Selection(QUESTION_KINDS, related="question_id.kind", readonly=True)
+    checks_charge = fields.Boolean(related="question_id.checks_charge", readonly=True)
+    value_yesno = fields.Selection([("yes", "Yes"), ("no", "No")], "Yes / No")
+    value_rating = fields.Selection([(str(i), str(i)) for i in range(1, 6)], "Rating")
+    value_text = fields.Text("Answer")
+    is_answered = fields.Boolean(compute="_compute_outcome", store=True)
+    is_negative = fields.Boolean("Unsatisfied", compute="_compute_outcome", store=True)
+    display_answer = fields.Char("Answer Given", compute="_compute_outcome")
+
+    @api.depends("value_yesno", "value_rating", "value_text", "question_id")
+    def _compute_outcome(self):
+        for answer in self:
+            kind = answer.question_id.kind
+            value = {"yesno": answer.value_yesno, "rating": answer.value_rating,
+                     "text": answer.value_text}.get(kind)
+            answer.is_answered = bool(value)
+            answer.display_answer = value or ""
+            if kind == "rating":
+                answer.is_negative = bool(value) and int(value) <= 2
+            elif kind == "yesno":
+                answer.is_negative = bool(value) and value == answer.question_id.unsatisfied_answer
+            else:
+                answer.is_negative = False
