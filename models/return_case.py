@@ -234,7 +234,6 @@ class ReturnCase(models.Model):
         for case in self:
             case.exchange_form_signed = "gm" in case.approval_ids.mapped("step")
 
-    @api.model
     def _sum_by_case(self, model, domain, field, case_field="return_id"):
         """{case id: sum of field} of the records of model matching domain (one query, as
         superuser: counts only, whoever reads the case)."""
@@ -244,7 +243,6 @@ class ReturnCase(models.Model):
             domain + [(case_field, "in", self.ids)], [case_field, field], [case_field])
         return {g[case_field][0]: g[field] or 0.0 for g in groups}
 
-    @api.model
     def _count_by_case(self, model, domain, case_field="return_id"):
         if not self.ids:
             return {}
@@ -276,7 +274,8 @@ class ReturnCase(models.Model):
         for case in self:
             totals = {}
             for line in case.disposition_ids:
-                totals[line.disposition_type] = totals.get(line.disposition_type, 0.0) + line.quantity
+                key = line.disposition_type
+                totals[key] = totals.get(key, 0.0) + line.quantity
             case.disposition_summary = ", ".join(
                 "%s %g" % (label, totals[key]) for key, label in labels if key in totals)
 

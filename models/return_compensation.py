@@ -130,8 +130,8 @@ class ReturnCompensation(models.Model):
     def _compute_amount_executed(self):
         for compensation in self:
             invoice = compensation.invoice_id.sudo()
-            compensation.amount_executed = (invoice.amount_total if invoice.state in ("open", "paid")
-                                            else 0.0)
+            executed = invoice.state in ("open", "paid")
+            compensation.amount_executed = invoice.amount_total if executed else 0.0
 
     @api.depends("state", "return_id.state")
     def _compute_can_be(self):
