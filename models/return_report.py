@@ -10,7 +10,7 @@ class ReturnReport(models.Model):
     by month, product category, product, cause or class."""
 
     _name = "after_sales.return.report"
-    _description = "Returns and 三包 Analysis"
+    _description = "Returns Analysis"
     _auto = False
     _order = "month desc, return_id desc"
     _rec_name = "return_id"
