@@ -548,9 +548,11 @@ class TestReturnAccess(TestReturnCommon):
         case = self._case()
         with self.assertRaises(AccessError):
             self.Return.sudo(self.user_technician).search([("id", "=", case.id)])
-        # the warehouse and finance read, never write
-        self.assertEqual(case.sudo(self.user_stock).name, case.name)
-        self.assertEqual(case.sudo(self.user_finance).qty_received, 0.0)
+        # the warehouse and finance read (the whole form), never write
+        case.action_confirm()
+        for user in (self.user_stock, self.user_finance):
+            values = case.sudo(user).read()[0]
+            self.assertEqual((values["name"], values["qty_received"]), (case.name, 0.0))
         with self.assertRaises(AccessError):
             case.sudo(self.user_stock).write({"reason": "x"})
         with self.assertRaises(AccessError):
