@@ -19,3 +19,14 @@ from . import request_complaint
 from . import callback_type
 from . import callback
 from . import callback_links
+from . import res_company_return
+from . import res_config_settings_return
+from . import return_case
+from . import return_approval
+from . import return_disposition
+from . import return_compensation
+from . import stock_move_return
+from . import stock_picking_return
+from . import account_invoice_return
+from . import request_return
+from . import return_report

@@ -60,7 +60,7 @@ class ResCompany(models.Model):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    callback_count = fields.Integer(compute="_compute_after_sales_counts")
+    callback_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
 
     def _after_sales_counted(self):
         return super(ResPartner, self)._after_sales_counted() + [

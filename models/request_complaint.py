@@ -19,8 +19,9 @@ class Request(models.Model):
 
     _inherit = "after_sales.request"
 
-    complaint_ids = fields.One2many("after_sales.complaint", "request_id", "Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count")
+    complaint_ids = fields.One2many("after_sales.complaint", "request_id", "Complaints",
+                                    groups="after_sales_service.group_user")
+    complaint_count = fields.Integer(compute="_compute_complaint_count", groups="after_sales_service.group_user")
 
     def _compute_complaint_count(self):
         groups = self.env["after_sales.complaint"].read_group(
@@ -58,7 +59,7 @@ class Request(models.Model):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    complaint_count = fields.Integer(compute="_compute_after_sales_counts")
+    complaint_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
 
     def _after_sales_counted(self):
         return super(ResPartner, self)._after_sales_counted() + [

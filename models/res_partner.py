@@ -12,12 +12,13 @@ class ResPartner(models.Model):
     is_service_station = fields.Boolean("Service Station",
                                         help="A partner company that does service for us "
                                              "(服务站 / 特约维修点).")
+    # the customer file is the department's: other users read partners without it
     after_sales_request_ids = fields.One2many("after_sales.request", "partner_id",
-                                              "Service Requests")
+                                              "Service Requests", groups="after_sales_service.group_user")
     warranty_card_ids = fields.One2many("after_sales.warranty.card", "partner_id",
-                                        "Installed Products")
-    after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts")
-    warranty_card_count = fields.Integer(compute="_compute_after_sales_counts")
+                                        "Installed Products", groups="after_sales_service.group_user")
+    after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    warranty_card_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
 
     def _after_sales_counted(self):
         """(field, model) pairs counted on the customer file; later parts add theirs."""

@@ -3,3 +3,4 @@ from . import test_install
 from . import test_request
 from . import test_visit
 from . import test_complaint
+from . import test_return

@@ -1,0 +1,617 @@
+# -*- coding: utf-8 -*-
+from odoo import _, api, fields, models
+from odoo.addons import decimal_precision as dp
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare
+
+STATES = [
+    ("draft", "Draft"),
+    ("receiving", "Awaiting Goods"),
+    ("to_inspect", "To Inspect"),
+    ("inspected", "Disposition to Approve"),
+    ("disposing", "Disposing"),
+    ("done", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+CAUSES = [
+    ("defect", "Quality Problem"),
+    ("transport", "Transport Damage"),
+    ("wrong_item", "Wrong Item Delivered"),
+    ("installation", "Installation or Use"),
+    ("customer", "Customer's Choice"),
+    ("other", "Other"),
+]
+DEFECT_CLASSES = [
+    ("quality", "Quality Defect"),
+    ("human", "Non-Quality: Human Cause"),
+    ("other", "Non-Quality: Other"),
+]
+RESPONSIBILITIES = [
+    ("supplier", "Supplier"),
+    ("production", "Production"),
+    ("design", "Design"),
+    ("logistics", "Logistics"),
+    ("installer", "Installer / Service Station"),
+    ("customer", "Customer"),
+    ("other", "Other"),
+]
+# what quality alone records (客退品检验)
+QUALITY_FIELDS = ("defect_class", "responsibility", "responsible_party", "findings",
+                  "inspection_attachment_ids")
+PLANNING_STATES = ("to_inspect", "inspected")
+QTY_DIGITS = dp.get_precision("Product Unit of Measure")
+
+
+class ReturnCase(models.Model):
+    """A returned-goods / exchange case (客退品 / 换货单): the goods come back into the pending
+    area (待处理产品) by a receipt, quality inspects and classifies them, every unit received
+    leaves the pending area again by a real stock move (scrap, repair, restock, return to
+    supplier, exchange), and the money (下帐和赔偿) is approved and executed by finance."""
+
+    _name = "after_sales.return"
+    _description = "Return / Exchange Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _reason_actions = ("cancel", "instruct")
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
+                       default=lambda self: _("New"))
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
+                             index=True, track_visibility="onchange")
+    date = fields.Datetime("Registered On", required=True, default=fields.Datetime.now,
+                           index=True)
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
+    user_id = fields.Many2one("res.users", "Handler", index=True, track_visibility="onchange",
+                              default=lambda self: self.env.user)
+    request_id = fields.Many2one("after_sales.request", "Service Request", index=True,
+                                 ondelete="set null")
+
+    # customer and origin
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True,
+                                 track_visibility="onchange")
+    picking_id = fields.Many2one(
+        "stock.picking", "Original Delivery", copy=False,
+        domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done')]")
+    invoice_id = fields.Many2one(
+        "account.invoice", "Original Invoice", copy=False,
+        domain="[('type', '=', 'out_invoice'), ('state', 'in', ('open', 'paid'))]",
+        help="Credit notes of this case are made against this invoice.")
+
+    # goods
+    has_goods = fields.Boolean("Goods Returned", default=True,
+                               help="Uncheck for a compensation without returned goods: it "
+                                    "always needs the quality manager's review and the general "
+                                    "manager's approval.")
+    product_id = fields.Many2one("product.product", "Product", index=True,
+                                 domain="[('type', 'in', ('product', 'consu'))]")
+    lot_id = fields.Many2one("stock.production.lot", "Serial / Lot",
+                             domain="[('product_id', '=', product_id)]")
+    product_qty = fields.Float("Quantity", digits=QTY_DIGITS,
+                               default=1.0, help="Quantity the customer sends back.")
+    product_uom_id = fields.Many2one("product.uom", "Unit of Measure",
+                                     related="product_id.uom_id", readonly=True)
+    warehouse_id = fields.Many2one("stock.warehouse", "Warehouse", required=True,
+                                   default=lambda self: self._default_warehouse())
+    location_id = fields.Many2one("stock.location", "Pending Products",
+                                  related="warehouse_id.as_quarantine_location_id",
+                                  readonly=True)
+    cause = fields.Selection(CAUSES, "Cause", required=True, default="defect", index=True,
+                             track_visibility="onchange")
+    reason = fields.Text("Reason (Detailed)")
+
+    # exchange form (换货单) steps
+    approval_ids = fields.One2many("after_sales.return.approval", "return_id",
+                                   "Exchange Form Steps", readonly=True)
+    exchange_form_signed = fields.Boolean("Exchange Form Signed", compute="_compute_steps",
+                                          help="The general manager has given the instruction.")
+
+    # inspection (quality)
+    defect_class = fields.Selection(DEFECT_CLASSES, "Class", index=True,
+                                    track_visibility="onchange")
+    responsibility = fields.Selection(RESPONSIBILITIES, "Responsibility",
+                                      track_visibility="onchange")
+    responsible_party = fields.Char("Responsible Party")
+    findings = fields.Text("Findings")
+    inspection_attachment_ids = fields.Many2many(
+        "ir.attachment", "after_sales_return_inspection_attachment_rel", "return_id",
+        "attachment_id", string="Inspection Attachments")
+    inspected_by_id = fields.Many2one("res.users", "Inspected By", readonly=True, copy=False)
+    date_inspected = fields.Datetime("Inspected On", readonly=True, copy=False)
+    disposition_approved_by_id = fields.Many2one("res.users", "Disposition Approved By",
+                                                 readonly=True, copy=False)
+    date_disposition_approved = fields.Datetime("Disposition Approved On", readonly=True,
+                                                copy=False)
+    is_quality_user = fields.Boolean(compute="_compute_is_quality_user")
+
+    # disposition
+    disposition_ids = fields.One2many("after_sales.return.disposition", "return_id",
+                                      "Dispositions", copy=False)
+    qty_received = fields.Float("Received", compute="_compute_quantities", digits=QTY_DIGITS,
+                                help="From done receipts only.")
+    qty_planned = fields.Float("Planned", compute="_compute_quantities", digits=QTY_DIGITS)
+    qty_disposed = fields.Float("Disposed", compute="_compute_quantities", digits=QTY_DIGITS)
+    qty_to_plan = fields.Float("Left to Plan", compute="_compute_quantities", digits=QTY_DIGITS)
+    disposition_summary = fields.Char("Disposition", compute="_compute_disposition_summary")
+
+    # money (下帐和赔偿)
+    compensation_ids = fields.One2many("after_sales.return.compensation", "return_id",
+                                       "Write-off and Compensation", copy=False)
+    currency_id = fields.Many2one("res.currency", related="company_id.currency_id",
+                                  readonly=True)
+    amount_proposed = fields.Monetary("Proposed", compute="_compute_amounts")
+    amount_approved = fields.Monetary("Approved", compute="_compute_amounts")
+    amount_executed = fields.Monetary("Executed", compute="_compute_amounts",
+                                      help="Validated credit notes and bills of this case.")
+
+    # linked documents
+    picking_count = fields.Integer("Transfers", compute="_compute_document_counts")
+    scrap_count = fields.Integer("Scraps", compute="_compute_document_counts")
+    invoice_count = fields.Integer("Credit Notes and Bills", compute="_compute_document_counts")
+
+    cancel_reason = fields.Char("Cancellation Reason", copy=False, readonly=True,
+                                track_visibility="onchange")
+
+    # buttons
+    can_be_confirmed = fields.Boolean(compute="_compute_can_be")
+    can_be_signed_region = fields.Boolean(compute="_compute_can_be")
+    can_be_checked_office = fields.Boolean(compute="_compute_can_be")
+    can_be_instructed = fields.Boolean(compute="_compute_can_be")
+    can_be_inspected = fields.Boolean(compute="_compute_can_be")
+    can_be_approved = fields.Boolean(compute="_compute_can_be")
+    can_be_sent_back = fields.Boolean(compute="_compute_can_be")
+    can_be_executed = fields.Boolean(compute="_compute_can_be")
+    can_be_closed = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique (name, company_id)", "The case number must be unique."),
+        ("qty_positive", "CHECK (product_qty >= 0)", "The quantity can't be negative."),
+    ]
+
+    # ------------------------------------------------------------------ create / write
+
+    @api.model
+    def _default_warehouse(self):
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.user.company_id.id)], limit=1)
+
+    @api.model
+    def create(self, vals):
+        self._check_quality_rights(vals, creating=True)
+        if vals.get("name", _("New")) == _("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.return") or "/"
+        return super(ReturnCase, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_quality_rights(vals)
+        return super(ReturnCase, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(case.state != "draft" for case in self):
+            raise UserError(_("A confirmed return case can't be deleted: cancel it."))
+        return super(ReturnCase, self).unlink()
+
+    @api.model
+    def _check_quality_rights(self, vals, creating=False):
+        """The inspection result is quality's alone (empty values of a new case pass)."""
+        touched = [f for f in QUALITY_FIELDS if f in vals and (vals[f] or not creating)]
+        if touched and not self.env.user.has_group("after_sales_service.group_quality"):
+            raise AccessError(_("Only quality records the inspection of returned goods."))
+
+    # ------------------------------------------------------------------ onchanges
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id(self):
+        if self.lot_id:
+            self.product_id = self.lot_id.product_id
+
+    @api.onchange("request_id")
+    def _onchange_request_id(self):
+        request = self.request_id
+        if request:
+            self.partner_id = request.partner_id
+            self.product_id = request.product_id or self.product_id
+            self.lot_id = request.lot_id or self.lot_id
+
+    @api.onchange("picking_id")
+    def _onchange_picking_id(self):
+        if self.picking_id and self.picking_id.partner_id:
+            self.partner_id = self.picking_id.partner_id
+
+    # ------------------------------------------------------------------ computes
+
+    def _compute_is_quality_user(self):
+        is_quality = self.env.user.has_group("after_sales_service.group_quality")
+        for case in self:
+            case.is_quality_user = is_quality
+
+    @api.depends("approval_ids.step")
+    def _compute_steps(self):
+        for case in self:
+            case.exchange_form_signed = "gm" in case.approval_ids.mapped("step")
+
+    def _sum_by_case(self, model, domain, field, case_field="return_id"):
+        """{case id: sum of field} of the records of model matching domain (one query, as
+        superuser: counts only, whoever reads the case)."""
+        if not self.ids:
+            return {}
+        groups = self.env[model].sudo().read_group(
+            domain + [(case_field, "in", self.ids)], [case_field, field], [case_field])
+        return {g[case_field][0]: g[field] or 0.0 for g in groups}
+
+    def _count_by_case(self, model, domain, case_field="return_id"):
+        if not self.ids:
+            return {}
+        groups = self.env[model].sudo().read_group(
+            domain + [(case_field, "in", self.ids)], [case_field], [case_field])
+        return {g[case_field][0]: g[case_field + "_count"] for g in groups}
+
+    def _received_by_case(self):
+        return self._sum_by_case(
+            "stock.move", [("state", "=", "done"), ("after_sales_disposition_id", "=", False)],
+            "product_qty", case_field="after_sales_return_id")
+
+    @api.depends("disposition_ids.quantity", "disposition_ids.state")
+    def _compute_quantities(self):
+        received = self._received_by_case()
+        planned = self._sum_by_case("after_sales.return.disposition", [], "quantity")
+        disposed = self._sum_by_case("after_sales.return.disposition", [("state", "=", "done")],
+                                     "quantity")
+        for case in self:
+            case.qty_received = received.get(case.id, 0.0)
+            case.qty_planned = planned.get(case.id, 0.0)
+            case.qty_disposed = disposed.get(case.id, 0.0)
+            case.qty_to_plan = case.qty_received - case.qty_planned
+
+    @api.depends("disposition_ids.disposition_type", "disposition_ids.quantity")
+    def _compute_disposition_summary(self):
+        types = self.env["after_sales.return.disposition"]._fields["disposition_type"]
+        labels = types._description_selection(self.env)
+        for case in self:
+            totals = {}
+            for line in case.disposition_ids:
+                key = line.disposition_type
+                totals[key] = totals.get(key, 0.0) + line.quantity
+            case.disposition_summary = ", ".join(
+                "%s %g" % (label, totals[key]) for key, label in labels if key in totals)
+
+    @api.depends("compensation_ids.amount", "compensation_ids.state")
+    def _compute_amounts(self):
+        Compensation = "after_sales.return.compensation"
+        proposed = self._sum_by_case(Compensation, [("state", "!=", "cancelled")], "amount")
+        approved = self._sum_by_case(Compensation, [("state", "in", ("approved", "done"))],
+                                     "amount")
+        executed = self._sum_by_case("account.invoice", [("state", "in", ("open", "paid"))],
+                                     "amount_total", case_field="after_sales_return_id")
+        for case in self:
+            case.amount_proposed = proposed.get(case.id, 0.0)
+            case.amount_approved = approved.get(case.id, 0.0)
+            case.amount_executed = executed.get(case.id, 0.0)
+
+    def _compute_document_counts(self):
+        pickings = self._count_by_case("stock.picking", [], case_field="after_sales_return_id")
+        scraps = self._count_by_case("after_sales.return.disposition", [("scrap_id", "!=", False)])
+        invoices = self._count_by_case("account.invoice", [],
+                                       case_field="after_sales_return_id")
+        for case in self:
+            case.picking_count = pickings.get(case.id, 0)
+            case.scrap_count = scraps.get(case.id, 0)
+            case.invoice_count = invoices.get(case.id, 0)
+
+    @api.depends("state", "approval_ids.step", "disposition_ids.state")
+    def _compute_can_be(self):
+        received = self._received_by_case()
+        for case in self:
+            state = case.state
+            steps = set(case.approval_ids.mapped("step"))
+            is_open = state not in ("draft", "done", "cancelled")
+            case.can_be_confirmed = state == "draft"
+            case.can_be_signed_region = is_open and "reason" in steps and "region" not in steps
+            case.can_be_checked_office = is_open and "region" in steps and "office" not in steps
+            case.can_be_instructed = is_open and "office" in steps and "gm" not in steps
+            case.can_be_inspected = state == "to_inspect"
+            case.can_be_approved = state == "inspected"
+            case.can_be_sent_back = state == "inspected"
+            case.can_be_executed = state == "disposing" and any(
+                line.state == "draft" for line in case.disposition_ids)
+            case.can_be_closed = state == "disposing"
+            case.can_be_cancelled = state in ("draft", "receiving", "to_inspect") and not (
+                received.get(case.id))
+
+    # ------------------------------------------------------------------ guards
+
+    def _check_can(self, flag, message):
+        """Guard an action on the whole recordset before anything is written."""
+        refused = self.filtered(lambda r: not r[flag])
+        if refused:
+            raise UserError(message % ", ".join(refused.mapped("name")))
+
+    def _check_group(self, xmlid, message):
+        if not self.env.user.has_group(xmlid):
+            raise AccessError(message)
+
+    def _check_department_user(self):
+        self._check_group("after_sales_service.group_user",
+                          _("Only the after-sales department can do this."))
+
+    def _check_quality_user(self):
+        self._check_group("after_sales_service.group_quality",
+                          _("Only quality can inspect returned goods and approve their "
+                            "disposition."))
+
+    # ------------------------------------------------------------------ confirm and receive
+
+    @api.multi
+    def action_confirm(self):
+        """Confirm the case: the exchange form's reason is recorded, and the receipt of the
+        goods into the pending area (待处理产品) is created for the warehouse."""
+        self._check_department_user()
+        self._check_can("can_be_confirmed", _("These cases can't be confirmed: %s"))
+        self._check_confirm_data()
+        self._record_step("reason", lambda case: case.reason)
+        with_goods = self.filtered("has_goods")
+        with_goods._create_receipts()
+        with_goods.write({"state": "receiving"})
+        (self - with_goods).write({"state": "to_inspect"})
+        return True
+
+    def _check_confirm_data(self):
+        no_reason = self.filtered(lambda c: not (c.reason or "").strip())
+        if no_reason:
+            raise UserError(_("State the detailed reason of the return first: %s")
+                            % ", ".join(no_reason.mapped("name")))
+        no_goods = self.filtered(lambda c: c.has_goods and (not c.product_id
+                                                            or c.product_qty <= 0))
+        if no_goods:
+            raise UserError(_("Give the product and the quantity returned: %s")
+                            % ", ".join(no_goods.mapped("name")))
+        no_area = self.filtered(lambda c: c.has_goods
+                                and not c.warehouse_id.as_quarantine_location_id)
+        if no_area:
+            raise UserError(_("Warehouse %s has no pending products area.")
+                            % ", ".join(no_area.mapped("warehouse_id.name")))
+
+    def _create_receipts(self):
+        Picking = self.env["stock.picking"].sudo()
+        for case in self:
+            picking = Picking.create(case._prepare_receipt_vals())
+            picking.action_confirm()
+            picking.action_assign()
+            case._prefill_receipt_lot(picking)
+
+    def _prepare_receipt_vals(self):
+        self.ensure_one()
+        source = self.partner_id.property_stock_customer or self.env.ref(
+            "stock.stock_location_customers")
+        destination = self.warehouse_id.as_quarantine_location_id
+        return {
+            "picking_type_id": self.warehouse_id.in_type_id.id,
+            "partner_id": self.partner_id.id,
+            "origin": self.name,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.company_id.id,
+            "after_sales_return_id": self.id,
+            "move_lines": [(0, 0, self._prepare_receipt_move_vals(source, destination))],
+        }
+
+    def _prepare_receipt_move_vals(self, source, destination):
+        origin_move = self.picking_id.move_lines.filtered(
+            lambda m: m.product_id == self.product_id and m.state == "done")[:1]
+        return {
+            "name": self.name + ": " + self.product_id.display_name,
+            "product_id": self.product_id.id,
+            "product_uom_qty": self.product_qty,
+            "product_uom": self.product_id.uom_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": self.partner_id.id,
+            "picking_type_id": self.warehouse_id.in_type_id.id,
+            "warehouse_id": self.warehouse_id.id,
+            "origin": self.name,
+            "company_id": self.company_id.id,
+            "after_sales_return_id": self.id,
+            "origin_returned_move_id": origin_move.id,
+        }
+
+    def _prefill_receipt_lot(self, picking):
+        """The serial of the case goes on the receipt when it is the only line to receive."""
+        if self.lot_id and self.product_id.tracking != "none" and len(picking.move_line_ids) == 1:
+            picking.move_line_ids.write({"lot_id": self.lot_id.id})
+
+    def _on_goods_received(self, author):
+        """Called when receipts are done: cases waiting for their goods go to inspection."""
+        received = self._received_by_case()
+        arrived = self.filtered(lambda c: c.state == "receiving" and received.get(c.id))
+        arrived.write({"state": "to_inspect"})
+        for case in self:
+            case.message_post(body=_("Goods received into %s: %s in all.") % (
+                case.location_id.display_name, received.get(case.id, 0.0)),
+                subtype="mail.mt_note", author_id=author.id)
+
+    # ------------------------------------------------------------------ exchange form steps
+
+    def _record_step(self, step, note=None):
+        Approval = self.env["after_sales.return.approval"]
+        now = fields.Datetime.now()
+        for case in self:
+            Approval.create({"return_id": case.id, "step": step, "user_id": self.env.uid,
+                             "date": now, "note": note(case) if callable(note) else note})
+
+    @api.multi
+    def action_sign_region(self):
+        """The region manager signs the exchange form (区域经理签字)."""
+        self._check_department_user()
+        self._check_can("can_be_signed_region",
+                        _("The exchange form can't be signed by the region manager now: %s"))
+        self._record_step("region")
+        return True
+
+    @api.multi
+    def action_check_office(self):
+        """The office checks the exchange form (办公室审核)."""
+        self._check_department_user()
+        self._check_can("can_be_checked_office",
+                        _("The exchange form can't be checked by the office now (the region "
+                          "manager signs first): %s"))
+        self._record_step("office")
+        return True
+
+    @api.multi
+    def action_instruct(self, reason=None):
+        """The general manager's instruction (总经理批示), the last step of the form."""
+        self._check_group("after_sales_service.group_general_manager",
+                          _("Only the general manager gives the instruction on the exchange "
+                            "form."))
+        self._check_can("can_be_instructed",
+                        _("The exchange form can't be instructed now (the office checks "
+                          "first): %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Write the general manager's instruction."))
+        self._record_step("gm", reason)
+        return True
+
+    @api.multi
+    def action_instruct_wizard(self):
+        return self.env["after_sales.reason.wizard"].open_for(
+            self, "instruct", _("General Manager's Instruction"))
+
+    # ------------------------------------------------------------------ inspection
+
+    @api.multi
+    def action_inspect(self):
+        """Quality has inspected and classified the goods and planned their disposition."""
+        self._check_quality_user()
+        self._check_can("can_be_inspected", _("These cases are not waiting for inspection: %s"))
+        missing = self.filtered(lambda c: not c.defect_class or not (c.findings or "").strip())
+        if missing:
+            raise UserError(_("Record the class and the findings of the inspection first: %s")
+                            % ", ".join(missing.mapped("name")))
+        self.write({"state": "inspected", "inspected_by_id": self.env.uid,
+                    "date_inspected": fields.Datetime.now()})
+        return True
+
+    @api.multi
+    def action_send_back(self):
+        """Back to inspection, to change the disposition plan before it is approved."""
+        self._check_quality_user()
+        self._check_can("can_be_sent_back", _("Only inspected cases can be sent back: %s"))
+        self.write({"state": "to_inspect"})
+        return True
+
+    @api.multi
+    def action_approve_disposition(self):
+        """The QA manager approves the disposition plan: it must cover exactly the quantity
+        received, and no receipt may still be open."""
+        self._check_quality_user()
+        self._check_can("can_be_approved", _("These cases have no inspected disposition to "
+                                             "approve: %s"))
+        self._check_receipts_finished()
+        self._check_quantities("qty_planned", _("planned"))
+        self.write({"state": "disposing", "disposition_approved_by_id": self.env.uid,
+                    "date_disposition_approved": fields.Datetime.now()})
+        return True
+
+    def _check_receipts_finished(self):
+        open_receipts = self.env["stock.move"].sudo().search([
+            ("after_sales_return_id", "in", self.ids), ("after_sales_disposition_id", "=", False),
+            ("state", "not in", ("done", "cancel"))])
+        if open_receipts:
+            raise UserError(_("Goods are still awaited on %s: validate or cancel the receipt "
+                              "first.") % ", ".join(open_receipts.mapped(
+                                  "after_sales_return_id.name")))
+
+    def _check_quantities(self, field, label):
+        """Over- and under-disposal are refused: field must equal the quantity received."""
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for case in self:
+            comparison = float_compare(case[field], case.qty_received, precision_digits=digits)
+            if not comparison:
+                continue
+            if comparison > 0:
+                raise UserError(_("%s: %s units %s, more than the %s received. Reduce the "
+                                  "dispositions.") % (case.name, case[field], label,
+                                                      case.qty_received))
+            raise UserError(_("%s: only %s of the %s units received are %s. Every unit "
+                              "received must be disposed of.") % (
+                case.name, case[field], case.qty_received, label))
+
+    # ------------------------------------------------------------------ disposition
+
+    @api.multi
+    def action_execute_dispositions(self):
+        self._check_can("can_be_executed", _("These cases have no approved disposition left to "
+                                             "execute: %s"))
+        self.mapped("disposition_ids").filtered(lambda l: l.state == "draft").action_execute()
+        return True
+
+    # ------------------------------------------------------------------ close / cancel
+
+    @api.multi
+    def action_close(self):
+        self._check_department_user()
+        self._check_can("can_be_closed", _("Only cases being disposed of can be closed: %s"))
+        pending = self.mapped("disposition_ids").filtered(lambda l: l.state != "done")
+        if pending:
+            raise UserError(_("Some dispositions are not done yet: %s") % ", ".join(
+                pending.mapped("return_id.name")))
+        self._check_quantities("qty_disposed", _("disposed of"))
+        unsettled = self.mapped("compensation_ids").filtered(
+            lambda c: c.state not in ("done", "cancelled"))
+        if unsettled:
+            raise UserError(_("Execute or cancel the write-off and compensation first: %s")
+                            % ", ".join(unsettled.mapped("return_id.name")))
+        self.write({"state": "done", "date_closed": fields.Datetime.now()})
+        return True
+
+    @api.multi
+    def action_cancel(self, reason=None):
+        self._check_department_user()
+        self._check_can("can_be_cancelled", _("These cases can't be cancelled (goods already "
+                                               "received must be disposed of): %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for cancelling."))
+        pickings = self.env["stock.picking"].sudo().search([
+            ("after_sales_return_id", "in", self.ids), ("state", "not in", ("done", "cancel"))])
+        pickings.action_cancel()
+        self.mapped("compensation_ids").filtered(
+            lambda c: c.state not in ("done", "cancelled")).write({"state": "cancelled"})
+        self.write({"state": "cancelled", "cancel_reason": reason})
+        return True
+
+    @api.multi
+    def action_cancel_wizard(self):
+        return self.env["after_sales.reason.wizard"].open_for(self, "cancel",
+                                                               _("Cancel Return Case"))
+
+    # ------------------------------------------------------------------ smart buttons
+
+    @api.multi
+    def action_view_pickings(self):
+        action = self.env.ref("stock.action_picking_tree_all").read()[0]
+        action["domain"] = [("after_sales_return_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    @api.multi
+    def action_view_scraps(self):
+        action = self.env.ref("stock.action_stock_scrap").read()[0]
+        action["domain"] = [("id", "in", self.mapped("disposition_ids.scrap_id").ids)]
+        action["context"] = {}
+        return action
+
+    @api.multi
+    def action_view_invoices(self):
+        invoices = self.env["account.invoice"].search([("after_sales_return_id", "in", self.ids)])
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {}
+        if len(invoices) == 1:
+            view = ("account.invoice_supplier_form" if invoices.type == "in_invoice"
+                    else "account.invoice_form")
+            action.update(views=[(self.env.ref(view).id, "form")], res_id=invoices.id)
+        return action

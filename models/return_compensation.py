@@ -1,0 +1,290 @@
+# -*- coding: utf-8 -*-
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare
+
+TYPES = [
+    ("refund", "Refund"),
+    ("compensation", "Compensation"),
+]
+METHODS = [
+    ("credit_note", "Credit Note"),
+    ("payment", "Payment to the Customer"),
+]
+STATES = [
+    ("draft", "Proposed"),
+    ("to_review", "Quality Review"),
+    ("to_approve", "General Manager's Approval"),
+    ("approved", "To Execute"),
+    ("done", "Executed"),
+    ("cancelled", "Cancelled"),
+]
+# what the proposal says; frozen once submitted
+PROPOSAL_FIELDS = ("return_id", "compensation_type", "method", "amount", "description")
+
+
+class ReturnCompensation(models.Model):
+    """A write-off or compensation (下帐和赔偿) proposed by the after-sales department.
+
+    A compensation without returned goods, or above the company's limit, is reviewed by the
+    quality manager and then approved by the general manager; any other one is approved on
+    submission. Finance executes it: a credit note (out_refund) against the original invoice
+    when known, or a vendor bill to the customer (a payment to them)."""
+
+    _name = "after_sales.return.compensation"
+    _description = "Write-off and Compensation"
+    _order = "return_id, id"
+
+    return_id = fields.Many2one("after_sales.return", "Return Case", required=True,
+                                ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", related="return_id.company_id", store=True,
+                                 readonly=True)
+    currency_id = fields.Many2one("res.currency", related="return_id.currency_id",
+                                  readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", related="return_id.partner_id",
+                                 store=True, readonly=True)
+    original_invoice_id = fields.Many2one("account.invoice", "Original Invoice",
+                                          related="return_id.invoice_id", readonly=True)
+    compensation_type = fields.Selection(TYPES, "Type", required=True, default="refund")
+    method = fields.Selection(METHODS, required=True,
+                              help="A credit note is made against the original invoice of the "
+                                   "case when it is known; a payment is a vendor bill to the "
+                                   "customer.")
+    amount = fields.Monetary(required=True)
+    description = fields.Char(required=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True,
+                             copy=False, index=True)
+    needs_approval = fields.Boolean(
+        "Needs Approval", compute="_compute_needs_approval",
+        help="Without returned goods, or above the company's approval limit: quality manager "
+             "review, then general manager approval.")
+
+    proposed_by_id = fields.Many2one("res.users", "Proposed By", readonly=True, copy=False)
+    date_proposed = fields.Datetime("Proposed On", readonly=True, copy=False)
+    reviewed_by_id = fields.Many2one("res.users", "Reviewed By", readonly=True, copy=False)
+    date_reviewed = fields.Datetime("Reviewed On", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
+    executed_by_id = fields.Many2one("res.users", "Executed By", readonly=True, copy=False)
+    date_executed = fields.Datetime("Executed On", readonly=True, copy=False)
+    invoice_id = fields.Many2one("account.invoice", "Credit Note / Bill", readonly=True,
+                                 copy=False)
+    amount_executed = fields.Monetary("Executed Amount", compute="_compute_amount_executed")
+
+    can_be_submitted = fields.Boolean(compute="_compute_can_be")
+    can_be_reviewed = fields.Boolean(compute="_compute_can_be")
+    can_be_approved = fields.Boolean(compute="_compute_can_be")
+    can_be_executed = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK (amount > 0)", "The amount must be positive."),
+    ]
+
+    @api.onchange("return_id")
+    def _onchange_return_id(self):
+        if self.return_id:
+            self.method = "credit_note" if self.return_id.invoice_id else "payment"
+
+    # ------------------------------------------------------------------ create / write
+
+    @api.model
+    def create(self, vals):
+        if not vals.get("method") and vals.get("return_id"):
+            case = self.env["after_sales.return"].browse(vals["return_id"])
+            vals["method"] = "credit_note" if case.invoice_id else "payment"
+        compensation = super(ReturnCompensation, self).create(vals)
+        compensation._check_case_open()
+        return compensation
+
+    @api.multi
+    def write(self, vals):
+        if set(PROPOSAL_FIELDS) & set(vals) and any(c.state != "draft" for c in self):
+            raise UserError(_("A submitted write-off or compensation can't be changed: cancel "
+                              "it and propose a new one."))
+        return super(ReturnCompensation, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(c.state != "draft" for c in self):
+            raise UserError(_("Only a proposal not yet submitted can be deleted: cancel it."))
+        return super(ReturnCompensation, self).unlink()
+
+    def _check_case_open(self):
+        closed = self.filtered(lambda c: c.return_id.state in ("done", "cancelled"))
+        if closed:
+            raise UserError(_("The case %s is closed.") % ", ".join(
+                closed.mapped("return_id.name")))
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("amount", "return_id.has_goods", "company_id.after_sales_compensation_limit")
+    def _compute_needs_approval(self):
+        for compensation in self:
+            limit = compensation.return_id.company_id.after_sales_compensation_limit
+            above = float_compare(compensation.amount, limit,
+                                  precision_rounding=compensation.currency_id.rounding or 0.01) > 0
+            compensation.needs_approval = above or not compensation.return_id.has_goods
+
+    @api.depends("invoice_id.state", "invoice_id.amount_total")
+    def _compute_amount_executed(self):
+        for compensation in self:
+            invoice = compensation.invoice_id.sudo()
+            executed = invoice.state in ("open", "paid")
+            compensation.amount_executed = invoice.amount_total if executed else 0.0
+
+    @api.depends("state", "return_id.state")
+    def _compute_can_be(self):
+        for compensation in self:
+            state = compensation.state
+            case_open = compensation.return_id.state not in ("draft", "done", "cancelled")
+            compensation.can_be_submitted = state == "draft" and case_open
+            compensation.can_be_reviewed = state == "to_review"
+            compensation.can_be_approved = state == "to_approve"
+            compensation.can_be_executed = state == "approved"
+            compensation.can_be_cancelled = state not in ("done", "cancelled")
+
+    # ------------------------------------------------------------------ actions
+
+    def _check_can(self, flag, message):
+        refused = self.filtered(lambda r: not r[flag])
+        if refused:
+            raise UserError(message % ", ".join(refused.mapped("return_id.name")))
+
+    def _check_group(self, xmlid, message):
+        if not self.env.user.has_group(xmlid):
+            raise AccessError(message)
+
+    @api.multi
+    def action_submit(self):
+        """Sales confirm the write-off and compensation (销售确认下帐和赔偿)."""
+        self._check_group("after_sales_service.group_user",
+                          _("Only the after-sales department proposes compensation."))
+        self._check_can("can_be_submitted", _("These proposals can't be submitted (the case "
+                                              "must be confirmed and open): %s"))
+        values = {"proposed_by_id": self.env.uid, "date_proposed": fields.Datetime.now()}
+        to_review = self.filtered("needs_approval")
+        to_review.write(dict(values, state="to_review"))
+        (self - to_review).write(dict(values, state="approved"))
+        self._notify_case(_("Write-off and compensation proposed: %s"))
+        return True
+
+    @api.multi
+    def action_review(self):
+        """The quality manager's review (质量经理审核)."""
+        self._check_group("after_sales_service.group_quality",
+                          _("Only the quality manager reviews compensation."))
+        self._check_can("can_be_reviewed", _("These proposals are not waiting for the quality "
+                                             "manager's review: %s"))
+        self.write({"state": "to_approve", "reviewed_by_id": self.env.uid,
+                    "date_reviewed": fields.Datetime.now()})
+        self._notify_case(_("Compensation reviewed by quality: %s"))
+        return True
+
+    @api.multi
+    def action_approve(self):
+        """The general manager's approval (总经理批准), after the quality manager's review."""
+        self._check_group("after_sales_service.group_general_manager",
+                          _("Only the general manager approves this compensation."))
+        self._check_can("can_be_approved", _("The quality manager reviews these proposals "
+                                             "before the general manager approves them: %s"))
+        self.write({"state": "approved", "approved_by_id": self.env.uid,
+                    "date_approved": fields.Datetime.now()})
+        self._notify_case(_("Compensation approved by the general manager: %s"))
+        return True
+
+    @api.multi
+    def action_execute(self):
+        """Finance executes: the credit note or the bill is created and validated."""
+        self._check_group("account.group_account_invoice",
+                          _("Only finance executes write-offs and compensation."))
+        self._check_can("can_be_executed", _("These proposals are not approved: %s"))
+        for compensation in self:
+            invoice = self.env["account.invoice"].create(compensation._prepare_invoice_vals())
+            invoice.compute_taxes()
+            invoice.action_invoice_open()
+            compensation.write({"invoice_id": invoice.id})
+        self.write({"state": "done", "executed_by_id": self.env.uid,
+                    "date_executed": fields.Datetime.now()})
+        self._notify_case(_("Write-off and compensation executed: %s"))
+        return True
+
+    @api.multi
+    def action_cancel(self):
+        self._check_group("after_sales_service.group_user",
+                          _("Only the after-sales department can do this."))
+        self._check_can("can_be_cancelled", _("Executed proposals can't be cancelled: %s"))
+        self.write({"state": "cancelled"})
+        return True
+
+    def _notify_case(self, message):
+        for compensation in self:
+            compensation.return_id.sudo().message_post(
+                body=message % compensation.display_name, subtype="mail.mt_note",
+                author_id=self.env.user.partner_id.id)
+
+    @api.multi
+    def name_get(self):
+        types = dict(self._fields["compensation_type"]._description_selection(self.env))
+        return [(c.id, "%s %s %s %s" % (c.return_id.name, types[c.compensation_type],
+                                         c.amount, c.currency_id.name or ""))
+                for c in self]
+
+    # ------------------------------------------------------------------ invoice
+
+    def _invoice_type(self):
+        return "out_refund" if self.method == "credit_note" else "in_invoice"
+
+    def _prepare_invoice_vals(self):
+        """A credit note against the original invoice (same partner, account, journal,
+        currency), or a vendor bill to the customer, with one line of the exact amount."""
+        self.ensure_one()
+        case = self.return_id
+        inv_type = self._invoice_type()
+        original = case.invoice_id if inv_type == "out_refund" else self.env["account.invoice"]
+        partner = original.partner_id or case.partner_id.commercial_partner_id
+        journal = original.journal_id or self._find_journal(inv_type)
+        if inv_type == "out_refund":
+            account = original.account_id or partner.property_account_receivable_id
+        else:
+            account = partner.property_account_payable_id
+        return {
+            "type": inv_type,
+            "partner_id": partner.id,
+            "journal_id": journal.id,
+            "account_id": account.id,
+            "company_id": case.company_id.id,
+            "currency_id": (original.currency_id or case.currency_id).id,
+            "fiscal_position_id": original.fiscal_position_id.id,
+            "refund_invoice_id": original.id,
+            "origin": original.number and "%s, %s" % (case.name, original.number) or case.name,
+            "name": self.description,
+            "date_invoice": fields.Date.context_today(self),
+            "after_sales_return_id": case.id,
+            "invoice_line_ids": [(0, 0, self._prepare_invoice_line_vals(inv_type, journal))],
+        }
+
+    def _find_journal(self, inv_type):
+        journal = self.env["account.journal"].search([
+            ("type", "=", "sale" if inv_type == "out_refund" else "purchase"),
+            ("company_id", "=", self.return_id.company_id.id)], limit=1)
+        if not journal:
+            raise UserError(_("Set up a sales and a purchase journal first."))
+        return journal
+
+    def _prepare_invoice_line_vals(self, inv_type, journal):
+        product = self.env.ref("after_sales_service.product_return_compensation")
+        account = self.env["account.invoice.line"].get_invoice_line_account(
+            inv_type, product, self.env["account.fiscal.position"], self.return_id.company_id)
+        if not account:
+            account = (journal.default_credit_account_id if inv_type == "out_refund"
+                       else journal.default_debit_account_id)
+        return {
+            "product_id": product.id,
+            "name": "%s: %s" % (self.return_id.name, self.description),
+            "quantity": 1.0,
+            "uom_id": product.uom_id.id,
+            "price_unit": self.amount,
+            "account_id": account.id,
+            "invoice_line_tax_ids": [(6, 0, [])],
+        }
