@@ -9,3 +9,13 @@ from . import request
 from . import res_partner
 from . import stock_picking
 from . import stock_warehouse
+from . import res_company_parts
+from . import fee_standard_parts
+from . import account_invoice
+from . import account_move
+from . import stock_parts
+from . import parts_order
+from . import parts_order_line
+from . import old_part
+from . import request_parts
+from . import parts_issue_report

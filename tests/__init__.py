@@ -1,3 +1,4 @@
 # -*- coding: utf-8 -*-
 from . import test_install
 from . import test_request
+from . import test_parts
