@@ -313,6 +313,46 @@ class TestPartsDispatch(TestPartsCommon):
         self.assertIn("CB-0002", order.invoice_ids.invoice_line_ids[0].name)
 
 
+class TestPartsRoles(TestPartsCommon):
+
+    def _open(self, records, user):
+        """Read what the form view shows to this user, as the web client does."""
+        records = records.sudo(user)
+        view = records.fields_view_get(view_type="form")
+        return records.read(list(view["fields"]))
+
+    def test_each_role_opens_what_it_works_on(self):
+        request = self._request(in_warranty=False)
+        order = self._approved(self._order(request=request))
+        self._validate(order.picking_ids)
+        order.sudo(self.user_as).action_receive_old_parts()
+        for user in (self.user_as, self.user_manager, self.user_technician, self.user_stock,
+                     self.user_finance):
+            self.assertEqual(self._open(order, user)[0]["name"], order.name)
+            self.assertTrue(self._open(order.old_part_ids, user))
+        self.assertEqual(self._open(request, self.user_as)[0]["parts_order_count"], 1)
+        values = self._open(order, self.user_finance)[0]
+        self.assertEqual(values["amount_invoiced"], 286.25)
+        self.assertEqual(values["picking_state"], "done")
+        self.assertEqual(values["invoice_count"], 1)
+        with self.assertRaises(AccessError):
+            self.Order.sudo(self.user_finance).create({"partner_id": self.customer.id})
+        with self.assertRaises(AccessError):
+            self.Order.sudo(self.user_technician).create({"partner_id": self.customer.id})
+
+    def test_install(self):
+        self.assertEqual(self.env["ir.module.module"].search(
+            [("name", "=", "stock_account")]).state, "installed")
+        parts_type = self.warehouse.as_parts_type_id
+        self.assertEqual((parts_type.code, parts_type.default_location_src_id),
+                         ("outgoing", self.parts_store))
+        self.assertEqual(parts_type.sequence_id.prefix, "WH/ASP/")
+        new = self.env["stock.warehouse"].create({"name": "Shenzhen", "code": "SZ"})
+        self.assertEqual(new.as_parts_type_id.default_location_src_id,
+                         new.as_parts_location_id)
+        self.assertEqual(self.postage.type, "service")
+
+
 class TestOldParts(TestPartsCommon):
 
     def test_old_parts_received_inspected_returned_and_scrapped(self):
