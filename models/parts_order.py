@@ -100,7 +100,8 @@ class PartsOrder(models.Model):
                                   readonly=True, copy=False,
                                   groups="account.group_account_invoice")
     invoice_count = fields.Integer("Invoices", compute="_compute_invoice_info")
-    amount_invoiced = fields.Monetary("Amount Invoiced", compute="_compute_invoice_info")
+    amount_invoiced = fields.Monetary("Invoice Total", compute="_compute_invoice_info",
+                                      help="Total of the order's invoices, drafts included.")
     warranty_move_ids = fields.One2many("account.move", "after_sales_parts_order_id",
                                         "Warranty Cost Entries", readonly=True, copy=False,
                                         groups="account.group_account_invoice")

@@ -192,6 +192,33 @@ class TestPartsDispatch(TestPartsCommon):
         self.assertEqual(sum(credit.mapped("credit")), 205.0)
         self.assertEqual(order.warranty_cost, 205.0)
 
+    def test_return_of_issued_parts_reverses_the_warranty_cost(self):
+        order = self._approved(self._order(request=self._request(in_warranty=True)))
+        picking = self._validate(order.picking_ids)
+        self.assertEqual(order.warranty_cost, 205.0)
+        wizard = self.env["stock.return.picking"].sudo(self.user_stock).with_context(
+            active_id=picking.id, active_ids=picking.ids,
+            active_model="stock.picking").create({})
+        for line in wizard.product_return_moves:
+            line.quantity = 1.0 if line.product_id == self.thermostat else 0.0
+        returned = self.env["stock.picking"].browse(wizard.create_returns()["res_id"])
+        self.assertEqual(returned.location_dest_id, self.parts_store)
+        self.assertEqual(len(order.picking_ids), 2)
+        self._validate(returned)
+        self.assertEqual(order.state, "shipped")
+        self.assertEqual(self.on_hand(self.thermostat, self.parts_store), 9.0)
+        line = order.line_ids.filtered(lambda l: l.product_id == self.thermostat)
+        self.assertEqual(line.qty_issued, 1.0)
+        order.invalidate_cache()
+        self.assertEqual(order.warranty_cost, 125.0)  # 205 - 80
+        reversal = self.env["account.move.line"].search(
+            [("account_id", "=", self.warranty_account.id), ("credit", ">", 0)])
+        self.assertEqual(reversal.credit, 80.0)
+        report = self.env["after_sales.parts.issue.report"].read_group(
+            [("order_id", "=", order.id), ("product_id", "=", self.thermostat.id)],
+            ["product_id", "quantity", "value"], ["product_id"])
+        self.assertEqual((report[0]["quantity"], report[0]["value"]), (1.0, 80.0))
+
     def test_in_warranty_needs_the_warranty_account(self):
         self.company.after_sales_warranty_account_id = False
         order = self._order(chargeable=False)
