@@ -44,7 +44,7 @@ class OldPart(models.Model):
     lot_id = fields.Many2one("stock.production.lot", "Serial / Lot",
                              domain="[('product_id', '=', product_id)]",
                              help="The serial of the part that came back.")
-    quantity = fields.Float("Expected", required=True, readonly=True,
+    quantity = fields.Float("Expected Qty", required=True, readonly=True,
                             digits=dp.get_precision("Product Unit of Measure"))
     location_id = fields.Many2one(related="order_id.warehouse_id.as_old_parts_location_id",
                                   readonly=True, string="Old-Parts Store")
@@ -53,7 +53,7 @@ class OldPart(models.Model):
                                groups="stock.group_stock_user,"
                                       "after_sales_service.group_technician")
 
-    qty_received = fields.Float("Received", compute="_compute_quantities", store=True,
+    qty_received = fields.Float("Received Qty", compute="_compute_quantities", store=True,
                                 digits=dp.get_precision("Product Unit of Measure"))
     qty_returned = fields.Float("Returned to Supplier", compute="_compute_quantities",
                                 store=True, digits=dp.get_precision("Product Unit of Measure"))
