@@ -15,6 +15,7 @@
         "stock",
         "account_invoicing",
         "web_widget_digitized_signature",
+        "stock_account",
     ],
     "data": [
         "security/after_sales_security.xml",
@@ -23,6 +24,7 @@
         "data/stock_data.xml",
         "data/visit_data.xml",
         "data/return_data.xml",
+        "data/parts_data.xml",
         "views/menus.xml",
         "views/request_views.xml",
         "views/warranty_card_views.xml",
@@ -46,10 +48,16 @@
         "views/request_complaint_views.xml",
         "data/callback_data.xml",
         "views/callback_views.xml",
+        "reports/parts_order_reports.xml",
+        "views/parts_order_views.xml",
+        "views/old_part_views.xml",
+        "views/parts_issue_report_views.xml",
+        "security/parts_security.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",
         "demo/complaint_demo.xml",
         "demo/return_demo.xml",
+        "demo/parts_demo.xml",
     ],
 }

@@ -30,3 +30,13 @@ from . import stock_picking_return
 from . import account_invoice_return
 from . import request_return
 from . import return_report
+from . import res_company_parts
+from . import fee_standard_parts
+from . import account_invoice
+from . import account_move
+from . import stock_parts
+from . import parts_order
+from . import parts_order_line
+from . import old_part
+from . import request_parts
+from . import parts_issue_report

@@ -4,3 +4,4 @@ from . import test_request
 from . import test_visit
 from . import test_complaint
 from . import test_return
+from . import test_parts

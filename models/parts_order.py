@@ -1,0 +1,645 @@
+# -*- coding: utf-8 -*-
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
+
+from .request_selections import SHIPPING_METHODS
+
+STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "To Approve"),
+    ("approved", "Approved"),
+    ("shipped", "Shipped"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+PICKING_STATES = [
+    ("draft", "Draft"),
+    ("waiting", "Waiting Another Operation"),
+    ("confirmed", "Waiting for Stock"),
+    ("assigned", "Ready"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+# the least advanced state of several open pickings is the one shown
+PICKING_STATE_ORDER = ["draft", "waiting", "confirmed", "partially_available", "assigned"]
+
+
+class PartsOrder(models.Model):
+    """Outbound order (出库单 / 配件更换): parts sent to a customer, approved by the after-sales
+    manager, issued from the parts store by a real picking, invoiced to the customer out of
+    warranty or booked to warranty expense in warranty; the replaced old parts come back."""
+
+    _name = "after_sales.parts.order"
+    _description = "Parts Outbound Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _reason_actions = ("reject",)
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
+                       default=lambda self: _("New"))
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
+                             index=True, track_visibility="onchange")
+    request_id = fields.Many2one("after_sales.request", "Service Request", index=True,
+                                 readonly=True, states={"draft": [("readonly", False)]},
+                                 track_visibility="onchange")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True,
+                                 readonly=True, states={"draft": [("readonly", False)]},
+                                 track_visibility="onchange")
+    partner_shipping_id = fields.Many2one(
+        "res.partner", "Recipient", readonly=True,
+        states={"draft": [("readonly", False)], "to_approve": [("readonly", False)]},
+        help="Who receives the parts, at this contact's address; the customer if empty.")
+    user_id = fields.Many2one("res.users", "Prepared By", default=lambda self: self.env.user,
+                              track_visibility="onchange")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", "Warehouse", required=True, readonly=True,
+        states={"draft": [("readonly", False)], "to_approve": [("readonly", False)]},
+        default=lambda self: self._default_warehouse())
+    location_id = fields.Many2one(related="warehouse_id.as_parts_location_id",
+                                  string="Parts Store", readonly=True)
+    shipping_method = fields.Selection(SHIPPING_METHODS, "Shipping Method", required=True,
+                                       default="courier", track_visibility="onchange")
+    carrier_tracking_ref = fields.Char("Tracking Number", copy=False,
+                                       track_visibility="onchange")
+    date_expected = fields.Date("Expected Date")
+    chargeable = fields.Boolean(
+        "Charged to Customer", readonly=True,
+        states={"draft": [("readonly", False)], "to_approve": [("readonly", False)]},
+        track_visibility="onchange",
+        help="Out of warranty: parts at the fee standard's price plus postage are invoiced to "
+             "the customer. Decided by the service request's warranty when there is one.")
+    line_ids = fields.One2many("after_sales.parts.order.line", "order_id", "Parts", copy=True,
+                               readonly=True, states={"draft": [("readonly", False)],
+                                                      "to_approve": [("readonly", False)]})
+    note = fields.Text("Notes")
+
+    # approval (售后服务部经理签字批准)
+    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False,
+                                     track_visibility="onchange")
+    date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
+    reject_reason = fields.Text("Rejection Reason", readonly=True, copy=False,
+                                track_visibility="onchange")
+    date_shipped = fields.Datetime("Shipped On", readonly=True, copy=False)
+
+    # stock
+    picking_ids = fields.One2many("stock.picking", "after_sales_parts_order_id", "Transfers",
+                                  readonly=True, copy=False,
+                                  groups="stock.group_stock_user,"
+                                         "after_sales_service.group_technician")
+    picking_count = fields.Integer("Transfers", compute="_compute_stock_info")
+    picking_state = fields.Selection(PICKING_STATES, "Transfer Status",
+                                     compute="_compute_stock_info")
+    stock_warning = fields.Boolean("Not Enough Stock", compute="_compute_stock_warning")
+
+    # money
+    invoice_ids = fields.One2many("account.invoice", "after_sales_parts_order_id", "Invoices",
+                                  readonly=True, copy=False,
+                                  groups="account.group_account_invoice")
+    invoice_count = fields.Integer("Invoices", compute="_compute_invoice_info")
+    amount_invoiced = fields.Monetary("Invoice Total", compute="_compute_invoice_info",
+                                      help="Total of the order's invoices, drafts included.")
+    warranty_move_ids = fields.One2many("account.move", "after_sales_parts_order_id",
+                                        "Warranty Cost Entries", readonly=True, copy=False,
+                                        groups="account.group_account_invoice")
+    warranty_cost = fields.Monetary("Warranty Cost", compute="_compute_warranty_cost")
+    amount_parts = fields.Monetary("Parts (Fee Standard)", compute="_compute_amounts")
+    amount_postage = fields.Monetary("Postage (Fee Standard)", compute="_compute_amounts")
+    amount_total = fields.Monetary("Total to Charge", compute="_compute_amounts")
+
+    # old parts (旧件)
+    old_part_ids = fields.One2many("after_sales.old.part", "order_id", "Old Parts", copy=False)
+    old_part_count = fields.Integer("Old Parts", compute="_compute_old_parts")
+    old_parts_expected = fields.Boolean("Old Parts Expected Back",
+                                        compute="_compute_old_parts")
+
+    # buttons
+    can_be_submitted = fields.Boolean(compute="_compute_can_be")
+    can_be_approved = fields.Boolean(compute="_compute_can_be")
+    can_be_rejected = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+    can_be_reset = fields.Boolean(compute="_compute_can_be")
+    can_receive_old_parts = fields.Boolean(compute="_compute_can_be")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique (name, company_id)",
+         "The outbound order number must be unique."),
+    ]
+
+    # ------------------------------------------------------------------ defaults, create
+
+    @api.model
+    def _default_warehouse(self):
+        company = self.env.user.company_id
+        return self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", _("New")) == _("New"):
+            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.parts.order") or "/"
+        if vals.get("request_id"):
+            request = self.env["after_sales.request"].browse(vals["request_id"])
+            vals.setdefault("partner_id", request.partner_id.id)
+            vals["chargeable"] = not request.in_warranty
+        return super(PartsOrder, self).create(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(order.state != "draft" for order in self):
+            raise UserError(_("Only draft outbound orders can be deleted: cancel it instead."))
+        return super(PartsOrder, self).unlink()
+
+    @api.onchange("request_id")
+    def _onchange_request_id(self):
+        request = self.request_id
+        if request:
+            self.partner_id = request.partner_id
+            self.chargeable = not request.in_warranty
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("state", "line_ids", "line_ids.old_part_expected", "old_part_ids")
+    def _compute_can_be(self):
+        for order in self:
+            state = order.state
+            order.can_be_submitted = state == "draft"
+            order.can_be_approved = state == "to_approve"
+            order.can_be_rejected = state == "to_approve"
+            order.can_be_cancelled = state in ("draft", "to_approve", "approved")
+            order.can_be_reset = state in ("rejected", "cancelled")
+            order.can_receive_old_parts = (
+                state in ("approved", "shipped") and not order.old_part_ids
+                and any(order.line_ids.mapped("old_part_expected")))
+
+    @api.depends("line_ids.old_part_expected", "old_part_ids")
+    def _compute_old_parts(self):
+        for order in self:
+            order.old_part_count = len(order.old_part_ids)
+            order.old_parts_expected = any(order.line_ids.mapped("old_part_expected"))
+
+    @api.depends("line_ids.stock_warning")
+    def _compute_stock_warning(self):
+        for order in self:
+            order.stock_warning = any(order.line_ids.mapped("stock_warning"))
+
+    def _compute_stock_info(self):
+        """Number and status of the dispatch transfers (read as superuser: finance users see
+        the status without stock rights)."""
+        groups = self.env["stock.picking"].sudo().read_group(
+            [("after_sales_parts_order_id", "in", self.ids)],
+            ["after_sales_parts_order_id", "state"], ["after_sales_parts_order_id", "state"],
+            lazy=False)
+        states = {}
+        for group in groups:
+            states.setdefault(group["after_sales_parts_order_id"][0], {})[group["state"]] = \
+                group["__count"]
+        for order in self:
+            counts = states.get(order.id, {})
+            order.picking_count = sum(counts.values())
+            order.picking_state = self._aggregate_picking_state(counts)
+
+    @staticmethod
+    def _aggregate_picking_state(counts):
+        for state in PICKING_STATE_ORDER:
+            if counts.get(state):
+                return "confirmed" if state == "partially_available" else state
+        if counts.get("done"):
+            return "done"
+        return "cancel" if counts else False
+
+    def _compute_invoice_info(self):
+        groups = self.env["account.invoice"].sudo().read_group(
+            [("after_sales_parts_order_id", "in", self.ids), ("state", "!=", "cancel")],
+            ["after_sales_parts_order_id", "amount_total"], ["after_sales_parts_order_id"])
+        info = {g["after_sales_parts_order_id"][0]: g for g in groups}
+        for order in self:
+            group = info.get(order.id, {})
+            order.invoice_count = group.get("after_sales_parts_order_id_count", 0)
+            order.amount_invoiced = group.get("amount_total", 0.0)
+
+    def _compute_warranty_cost(self):
+        groups = self.env["account.move.line"].sudo().read_group(
+            [("move_id.after_sales_parts_order_id", "in", self.ids),
+             ("move_id.state", "=", "posted"), ("after_sales_warranty_cost", "=", True)],
+            ["move_id", "balance"], ["move_id"])
+        moves = self.env["account.move"].sudo().browse([g["move_id"][0] for g in groups])
+        order_of_move = {move.id: move.after_sales_parts_order_id.id for move in moves}
+        cost = {}
+        for group in groups:
+            order_id = order_of_move[group["move_id"][0]]
+            cost[order_id] = cost.get(order_id, 0.0) + group["balance"]
+        for order in self:
+            order.warranty_cost = cost.get(order.id, 0.0)
+
+    @api.depends("line_ids.price_subtotal", "shipping_method", "chargeable", "company_id")
+    def _compute_amounts(self):
+        Standard = self.env["after_sales.fee.standard"]
+        for order in self:
+            if not order.chargeable:
+                order.amount_parts = order.amount_postage = order.amount_total = 0.0
+                continue
+            standard = Standard.for_company(order.company_id)
+            order.amount_parts = sum(order.line_ids.mapped("price_subtotal"))
+            order.amount_postage = standard.postage_price(order.shipping_method)
+            order.amount_total = order.amount_parts + order.amount_postage
+
+    # ------------------------------------------------------------------ guards
+
+    def _check_can(self, flag, message):
+        """Guard an action on the whole recordset before anything is written."""
+        refused = self.filtered(lambda r: not r[flag])
+        if refused:
+            raise UserError(message % ", ".join(refused.mapped("name")))
+
+    def _check_manager(self):
+        if not self.env.user.has_group("after_sales_service.group_manager"):
+            raise AccessError(_("Only the after-sales manager can approve or reject outbound "
+                                "orders."))
+
+    # ------------------------------------------------------------------ workflow
+
+    @api.multi
+    def action_submit(self):
+        """Ask the after-sales manager's approval."""
+        self._check_can("can_be_submitted", _("Only draft outbound orders can be submitted: %s"))
+        empty = self.filtered(lambda o: not o.line_ids)
+        if empty:
+            raise UserError(_("Add the parts to send first: %s") % ", ".join(empty.mapped("name")))
+        self.write({"state": "to_approve"})
+        self._schedule_approval_activity()
+        return True
+
+    def _schedule_approval_activity(self):
+        activity_type = self.env.ref("after_sales_service.mail_activity_type_parts_approval")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        managers = self.env.ref("after_sales_service.group_manager").users
+        today = fields.Date.context_today(self)
+        for order in self:
+            leader = order.request_id.team_id.leader_id
+            approver = leader if leader in managers else managers[:1]
+            if not approver:
+                continue
+            self.env["mail.activity"].create({
+                "res_model_id": model_id, "res_id": order.id,
+                "activity_type_id": activity_type.id, "user_id": approver.id,
+                "date_deadline": today,
+                "summary": _("Approve outbound order %s") % order.name,
+            })
+
+    def _close_approval_activities(self, feedback):
+        activity_type = self.env.ref("after_sales_service.mail_activity_type_parts_approval")
+        self.mapped("activity_ids").filtered(
+            lambda a: a.activity_type_id == activity_type).action_feedback(feedback=feedback)
+
+    @api.multi
+    def action_approve(self):
+        """售后服务部经理签字批准: the parts leave the store by a picking; out of warranty the
+        customer invoice is drafted."""
+        self._check_manager()
+        self._check_can("can_be_approved", _("Only outbound orders waiting for approval can be "
+                                             "approved: %s"))
+        self._sync_chargeable()
+        self._check_approval_conditions()
+        self.write({"state": "approved", "approved_by_id": self.env.uid,
+                    "date_approved": fields.Datetime.now(), "reject_reason": False})
+        self._create_pickings()
+        self.filtered("chargeable")._create_invoices()
+        self.mapped("request_id").filtered("can_be_set_waiting").action_set_waiting("parts")
+        self._close_approval_activities(_("Approved"))
+        return True
+
+    def _sync_chargeable(self):
+        """The service request's warranty decision, as it stands at approval, decides."""
+        for order in self.filtered("request_id"):
+            chargeable = not order.request_id.in_warranty
+            if order.chargeable != chargeable:
+                order.chargeable = chargeable
+
+    def _check_approval_conditions(self):
+        for order in self:
+            if not order.location_id:
+                raise UserError(_("Warehouse %s has no after-sales parts store.")
+                                % order.warehouse_id.name)
+            if not order.chargeable and not order.company_id.after_sales_warranty_account_id:
+                raise UserError(_("Set the warranty expense account of company %s (fee standard "
+                                  "form) before approving parts sent in warranty.")
+                                % order.company_id.name)
+            order.line_ids._check_lots()
+
+    @api.multi
+    def action_reject(self, reason=None):
+        self._check_manager()
+        self._check_can("can_be_rejected", _("Only outbound orders waiting for approval can be "
+                                             "rejected: %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for rejecting."))
+        self.write({"state": "rejected", "reject_reason": reason})
+        self._close_approval_activities(_("Rejected: %s") % reason)
+        return True
+
+    @api.multi
+    def action_reject_wizard(self):
+        self._check_manager()
+        return self.env["after_sales.reason.wizard"].open_for(self, "reject",
+                                                               _("Reject Outbound Order"))
+
+    @api.multi
+    def action_cancel(self):
+        """Cancel the order and its transfers not done yet; parts already issued only come back
+        by a return."""
+        issued = self.filtered(lambda o: "done" in o.sudo().picking_ids.mapped("state"))
+        if issued:
+            raise UserError(_("The parts of %s have already left the store (transfer done): it "
+                              "can't be cancelled. Reverse the transfer with a return instead.")
+                            % ", ".join(issued.mapped("name")))
+        self._check_can("can_be_cancelled", _("These outbound orders can't be cancelled: %s"))
+        invoices = self.sudo().mapped("invoice_ids").filtered(lambda i: i.state != "cancel")
+        validated = invoices.filtered(lambda i: i.state != "draft")
+        if validated:
+            raise UserError(_("Invoice %s is already validated: ask finance for a credit note "
+                              "before cancelling.") % ", ".join(validated.mapped("number")))
+        self.sudo().mapped("picking_ids").filtered(lambda p: p.state != "cancel").action_cancel()
+        invoices.action_invoice_cancel()
+        self.write({"state": "cancelled"})
+        self._close_approval_activities(_("Cancelled"))
+        self._resume_requests()
+        return True
+
+    def _resume_requests(self):
+        """Requests waiting for these parts only go back in progress."""
+        for request in self.mapped("request_id").filtered(
+                lambda r: r.state == "waiting" and r.waiting_reason == "parts"):
+            if all(o.state in ("cancelled", "rejected") for o in request.parts_order_ids):
+                request.action_resume()
+
+    @api.multi
+    def action_reset_draft(self):
+        self._check_can("can_be_reset", _("Only rejected or cancelled outbound orders can be set "
+                                          "back to draft: %s"))
+        self.write({"state": "draft", "approved_by_id": False, "date_approved": False})
+        return True
+
+    # ------------------------------------------------------------------ stock
+
+    def _customer_location(self):
+        partner = self.partner_shipping_id or self.partner_id
+        return (partner.property_stock_customer
+                or self.env.ref("stock.stock_location_customers"))
+
+    def _prepare_picking_vals(self):
+        self.ensure_one()
+        partner = self.partner_shipping_id or self.partner_id
+        destination = self._customer_location()
+        return {
+            "picking_type_id": self.warehouse_id.as_parts_type_id.id
+            or self.warehouse_id.out_type_id.id,
+            "partner_id": partner.id,
+            "origin": self.name,
+            "location_id": self.location_id.id,
+            "location_dest_id": destination.id,
+            "scheduled_date": self.date_expected or fields.Datetime.now(),
+            "company_id": self.company_id.id,
+            "after_sales_parts_order_id": self.id,
+            "note": self.note,
+            # the customer needs all the parts to repair: the transfer waits until all are there
+            "move_type": "one",
+            "move_lines": [(0, 0, line._prepare_move_vals(self.location_id, destination))
+                           for line in self.line_ids],
+        }
+
+    def _create_pickings(self):
+        """One outgoing picking per order from the parts store, confirmed and reserved as far as
+        the stock allows: without enough stock it waits, it never goes negative."""
+        Picking = self.env["stock.picking"].sudo()
+        for order in self:
+            picking = Picking.create(order._prepare_picking_vals())
+            picking.action_confirm()
+            picking.move_lines._after_sales_reserve()
+            order.message_post(body=_("Transfer %s created from the parts store.")
+                               % picking.name, subtype="mail.mt_note")
+        return True
+
+    # ------------------------------------------------------------------ invoice
+
+    def _invoice_line_account(self, product, fiscal_position, journal):
+        account = self.env["account.invoice.line"].get_invoice_line_account(
+            "out_invoice", product.with_context(force_company=self.company_id.id),
+            fiscal_position, self.company_id) or journal.default_credit_account_id
+        if not account:
+            raise UserError(_("Set an income account on product %s (or its category).")
+                            % product.display_name)
+        return account
+
+    def _prepare_invoice_line_vals(self, product, quantity, uom, price_unit, name,
+                                   fiscal_position, journal):
+        taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
+        if fiscal_position:
+            taxes = fiscal_position.map_tax(taxes, product, self.partner_id)
+        return {
+            "product_id": product.id, "name": name, "quantity": quantity, "uom_id": uom.id,
+            "price_unit": price_unit,
+            "account_id": self._invoice_line_account(product, fiscal_position, journal).id,
+            "invoice_line_tax_ids": [(6, 0, taxes.ids)],
+        }
+
+    def _prepare_invoice_vals(self):
+        """Parts at the fee standard's price (cost + markup) and one postage line."""
+        self.ensure_one()
+        Invoice = self.env["account.invoice"].sudo()
+        journal = Invoice.with_context(type="out_invoice",
+                                       company_id=self.company_id.id)._default_journal()
+        if not journal:
+            raise UserError(_("Define a sales journal for company %s.") % self.company_id.name)
+        partner = self.partner_id
+        fiscal_position = self.env["account.fiscal.position"].browse(
+            self.env["account.fiscal.position"].get_fiscal_position(
+                partner.id, delivery_id=(self.partner_shipping_id or partner).id))
+        standard = self.env["after_sales.fee.standard"].for_company(self.company_id)
+        lines = [self._prepare_invoice_line_vals(
+            line.product_id, line.quantity, line.product_uom_id, line.price_unit,
+            line._invoice_line_name(), fiscal_position, journal) for line in self.line_ids]
+        postage = standard.postage_price(self.shipping_method)
+        if postage:
+            product = self.env.ref("after_sales_service.product_postage")
+            method = dict(self._fields["shipping_method"]._description_selection(self.env))
+            lines.append(self._prepare_invoice_line_vals(
+                product, 1.0, product.uom_id, postage,
+                _("Postage (%s)") % method[self.shipping_method], fiscal_position, journal))
+        return {
+            "type": "out_invoice", "partner_id": partner.id, "origin": self.name,
+            "company_id": self.company_id.id, "journal_id": journal.id,
+            "user_id": self.user_id.id or self.env.uid,
+            "fiscal_position_id": fiscal_position.id,
+            "after_sales_parts_order_id": self.id,
+            "after_sales_request_id": self.request_id.id,
+            "invoice_line_ids": [(0, 0, vals) for vals in lines],
+        }
+
+    def _create_invoices(self):
+        """A draft customer invoice per order; finance validates it in accounting."""
+        Invoice = self.env["account.invoice"].sudo()
+        for order in self:
+            invoice = Invoice.create(order._prepare_invoice_vals())
+            invoice.compute_taxes()
+            order.message_post(body=_("Draft customer invoice created (total %s).") % formatLang(
+                self.env, invoice.amount_total, currency_obj=invoice.currency_id),
+                subtype="mail.mt_note")
+        return True
+
+    # ------------------------------------------------------------------ picking done
+
+    @api.multi
+    def _after_sales_picking_done(self, pickings):
+        """Called when dispatch transfers of these orders are validated: warranty cost for
+        in-warranty orders, and 'shipped' once no transfer is left open."""
+        for order in self:
+            if not order.chargeable:
+                for picking in pickings.filtered(lambda p: p.after_sales_parts_order_id == order):
+                    order._book_warranty_cost(picking)
+        shipped = self.filtered(lambda o: o.state == "approved" and all(
+            p.state in ("done", "cancel") for p in o.picking_ids)
+            and "done" in o.picking_ids.mapped("state"))
+        if shipped:
+            shipped.write({"state": "shipped", "date_shipped": fields.Datetime.now()})
+        return True
+
+    def _warranty_credit_account(self, product):
+        """The account the issued part's cost leaves: the stock output (interim) account when
+        Odoo values the product in real time (it already debited it against the stock
+        valuation), otherwise the product's expense account where its purchase was booked."""
+        accounts = product.product_tmpl_id.with_context(
+            force_company=self.company_id.id).get_product_accounts()
+        account = (accounts.get("stock_output") if product.valuation == "real_time"
+                   else accounts.get("expense"))
+        if not account:
+            raise UserError(_("Set the expense and stock output accounts of product %s (or its "
+                              "category).") % product.display_name)
+        return account
+
+    def _prepare_warranty_move_vals(self, picking):
+        """Journal entry of the parts issued free in warranty: debit warranty expense, credit
+        the account the cost leaves (see _warranty_credit_account), at the moves' cost (their
+        stock valuation, else quantity x cost). A return of issued parts reverses it."""
+        company = self.company_id
+        expense = company.after_sales_warranty_account_id
+        lines = []
+        for move in picking.move_lines.filtered(
+                lambda m: m.state == "done" and m.product_id.type == "product"):
+            outgoing = move.location_id.usage == "internal"
+            cost = -move.value if move.value else (
+                (1 if outgoing else -1) * move.product_qty * move.product_id.standard_price)
+            cost = company.currency_id.round(cost)
+            if company.currency_id.is_zero(cost):
+                continue
+            debit, credit = (cost, 0.0) if cost > 0 else (0.0, -cost)
+            common = {"name": "%s - %s" % (self.name, move.product_id.display_name),
+                      "product_id": move.product_id.id, "quantity": move.product_qty,
+                      "product_uom_id": move.product_id.uom_id.id,
+                      "partner_id": self.partner_id.id}
+            lines.append((0, 0, dict(common, account_id=expense.id, debit=debit, credit=credit,
+                                     after_sales_warranty_cost=True)))
+            lines.append((0, 0, dict(common, debit=credit, credit=debit,
+                                     account_id=self._warranty_credit_account(move.product_id).id)))
+        if not lines:
+            return None
+        return {
+            "journal_id": company._after_sales_warranty_journal().id,
+            "date": fields.Date.context_today(self),
+            "ref": "%s - %s" % (self.name, picking.name),
+            "company_id": company.id,
+            "after_sales_parts_order_id": self.id,
+            "line_ids": lines,
+        }
+
+    def _book_warranty_cost(self, picking):
+        self.ensure_one()
+        if not self.company_id.after_sales_warranty_account_id:
+            self.message_post(body=_("No warranty expense account set: the warranty cost of %s "
+                                     "was not booked.") % picking.name, subtype="mail.mt_note")
+            return self.env["account.move"]
+        vals = self._prepare_warranty_move_vals(picking)
+        if not vals:
+            return self.env["account.move"]
+        move = self.env["account.move"].sudo().create(vals)
+        move.post()
+        self.message_post(body=_("Warranty cost of %s booked: %s") % (picking.name, move.name),
+                          subtype="mail.mt_note")
+        return move
+
+    # ------------------------------------------------------------------ old parts
+
+    @api.multi
+    def action_receive_old_parts(self):
+        """The replaced parts come back: one incoming transfer from the customer into the
+        old-parts store (旧件库), and one old-part record per line expecting one."""
+        self._check_can("can_receive_old_parts", _("No old parts to receive on %s (not approved, "
+                                                   "none expected, or already received)."))
+        OldPart = self.env["after_sales.old.part"]
+        Picking = self.env["stock.picking"].sudo()
+        for order in self:
+            old_parts = OldPart.browse()
+            for line in order.line_ids.filtered("old_part_expected"):
+                old_parts |= OldPart.create(line._prepare_old_part_vals())
+            picking = Picking.create(order._prepare_old_parts_picking_vals(old_parts))
+            picking.action_confirm()
+            picking.move_lines._after_sales_reserve()
+        return self.action_view_old_parts()
+
+    def _prepare_old_parts_picking_vals(self, old_parts):
+        self.ensure_one()
+        source = self._customer_location()
+        destination = self.warehouse_id.as_old_parts_location_id
+        if not destination:
+            raise UserError(_("Warehouse %s has no old-parts store.") % self.warehouse_id.name)
+        return {
+            "picking_type_id": self.warehouse_id.in_type_id.id,
+            "partner_id": (self.partner_shipping_id or self.partner_id).id,
+            "origin": self.name,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.company_id.id,
+            "after_sales_old_parts_order_id": self.id,
+            "move_lines": [(0, 0, part._prepare_move_vals(source, destination))
+                           for part in old_parts],
+        }
+
+    # ------------------------------------------------------------------ smart buttons
+
+    @api.multi
+    def action_view_pickings(self):
+        action = self.env.ref("stock.action_picking_tree_all").read()[0]
+        pickings = self.mapped("picking_ids")
+        action["domain"] = [("id", "in", pickings.ids)]
+        if len(pickings) == 1:
+            action["views"] = [(self.env.ref("stock.view_picking_form").id, "form")]
+            action["res_id"] = pickings.id
+        action["context"] = {}
+        return action
+
+    @api.multi
+    def action_view_invoices(self):
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        invoices = self.mapped("invoice_ids")
+        action["domain"] = [("id", "in", invoices.ids)]
+        if len(invoices) == 1:
+            action["views"] = [(self.env.ref("account.invoice_form").id, "form")]
+            action["res_id"] = invoices.id
+        action["context"] = {"default_type": "out_invoice", "type": "out_invoice"}
+        return action
+
+    @api.multi
+    def action_view_old_parts(self):
+        action = self.env.ref("after_sales_service.old_part_action").read()[0]
+        action["domain"] = [("order_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    @api.multi
+    def action_view_warranty_moves(self):
+        action = self.env.ref("account.action_move_journal_line").read()[0]
+        action["domain"] = [("after_sales_parts_order_id", "in", self.ids)]
+        action["context"] = {}
+        return action
