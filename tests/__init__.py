@@ -5,3 +5,4 @@ from . import test_visit
 from . import test_complaint
 from . import test_return
 from . import test_parts
+from . import test_callback

@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+
+from .common import AfterSalesCase
+from .test_visit import SIGNATURE
+
+
+class TestCallback(AfterSalesCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCallback, cls).setUpClass()
+        cls.Callback = cls.env["after_sales.callback"]
+        cls.satisfaction = cls.env.ref("after_sales_service.callback_type_satisfaction")
+        cls.usage = cls.env.ref("after_sales_service.callback_type_usage")
+        cls.technician_2 = cls._create_user("as_technician_2",
+                                            ["after_sales_service.group_technician"])
+
+    def _done_visit(self, departure="2026-11-20 11:00:00", technician=None):
+        """A completed visit; 2026-11-20 is a Friday."""
+        request = self.env["after_sales.request"].create({
+            "partner_id": self.customer.id, "category": "repair", "description": "x",
+            "user_id": self.user_as.id})
+        request.action_start()
+        visit = self.env["after_sales.visit"].create({
+            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
+            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
+            "in_warranty": True, "product_ids": [(6, 0, self.product.ids)],
+            "technician_ids": [(6, 0, (technician or self.user_technician).ids)]})
+        visit.action_submit()
+        visit.sudo(self.user_gm).action_approve()
+        visit.action_start()
+        visit.write({"date_arrival": "2026-11-20 09:00:00", "date_departure": departure,
+                     "arrival_confirmed": True, "fault_found": "a", "handling": "b",
+                     "customer_signer": "王工", "customer_signature": SIGNATURE})
+        visit.action_done()
+        return visit
+
+    def _answer(self, callback, **values):
+        """Answer every question positively, except the ones given by question xmlid."""
+        for answer in callback.answer_ids:
+            xmlid = answer.question_id.get_external_id()[answer.question_id.id]
+            value = values.get(xmlid.split(".")[1])
+            if answer.kind == "yesno":
+                default = "yes"
+                answer.value_yesno = value or default
+            elif answer.kind == "rating":
+                answer.value_rating = value or "5"
+            else:
+                answer.value_text = value or "ok"
+
+    def test_visit_on_friday_gets_one_callback_due_wednesday(self):
+        visit = self._done_visit()
+        callbacks = self.Callback.search([("visit_id", "=", visit.id)])
+        self.assertEqual(len(callbacks), 1)
+        self.assertEqual(callbacks.type_id, self.satisfaction)
+        # 3 working days after Friday 11:00 = Wednesday 11:00 (weekend skipped)
+        self.assertEqual(callbacks.date_due, "2026-11-25 11:00:00")
+        self.assertEqual(callbacks.user_id, self.user_as)
+        self.assertEqual(callbacks.technician_ids, self.user_technician)
+        self.assertEqual(len(callbacks.answer_ids), len(self.satisfaction.question_ids))
+        activity = callbacks.activity_ids
+        self.assertEqual((activity.user_id, activity.date_deadline), (self.user_as, "2026-11-25"))
+        # the job adds none for the same visit, however often it runs
+        self.Callback._cron_generate()
+        self.Callback._cron_generate()
+        self.assertEqual(self.Callback.search_count([("visit_id", "=", visit.id)]), 1)
+
+    def test_job_creates_missing_visit_callbacks_once(self):
+        visit = self._done_visit()
+        self.Callback.search([("visit_id", "=", visit.id)]).unlink()
+        self.Callback._cron_generate()
+        self.Callback._cron_generate()
+        self.assertEqual(self.Callback.search_count([("visit_id", "=", visit.id)]), 1)
+
+    def test_usage_callback_exactly_when_due(self):
+        self.product.needs_usage_callback = True
+        today = date.today()
+        lot = self.env["stock.production.lot"].create({"name": "U-1", "product_id": self.product.id})
+        card = self.env["after_sales.warranty.card"].create({
+            "partner_id": self.customer.id, "product_id": self.product.id, "lot_id": lot.id,
+            "date_delivered": fields.Date.to_string(today - relativedelta(months=6, days=-1)),
+            "warranty_months": 24})
+        self.Callback._cron_generate()
+        self.assertFalse(self.Callback.search([("warranty_card_id", "=", card.id)]))
+        card.date_delivered = fields.Date.to_string(today - relativedelta(months=6))
+        self.Callback._cron_generate()
+        callback = self.Callback.search([("warranty_card_id", "=", card.id)])
+        self.assertEqual(callback.type_id, self.usage)
+        self.Callback._cron_generate()
+        self.assertEqual(self.Callback.search_count([("warranty_card_id", "=", card.id)]), 1)
+        # products quality did not flag get none
+        self.product.needs_usage_callback = False
+        lot2 = self.env["stock.production.lot"].create({"name": "U-2", "product_id": self.product.id})
+        other = card.copy({"lot_id": lot2.id})
+        self.Callback._cron_generate()
+        self.assertFalse(self.Callback.search([("warranty_card_id", "=", other.id)]))
+
+    def test_unsatisfied_answer_opens_followup(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        self._answer(callback, q_sat_quality="2")
+        callback.sudo(self.user_as).action_done()
+        self.assertFalse(callback.satisfied)
+        complaint = callback.followup_complaint_id
+        self.assertTrue(complaint)
+        self.assertEqual(complaint.callback_id, callback)
+        self.assertIn("2", complaint.content)
+        self.assertFalse(callback.followup_request_id)
+
+    def test_not_repaired_opens_request(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        self._answer(callback, q_sat_repaired="no")
+        callback.action_done()
+        request = callback.followup_request_id
+        self.assertEqual((request.channel, request.partner_id), ("callback", self.customer))
+
+    def test_charge_mismatch_opens_followup(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        self._answer(callback, q_sat_amount_matches="no")
+        self.assertEqual(callback.amount_invoiced, 0.0)  # in warranty: nothing invoiced
+        callback.action_done()
+        self.assertTrue(callback.followup_complaint_id)
+        satisfied = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        self._answer(satisfied)
+        satisfied.action_done()
+        self.assertTrue(satisfied.satisfied)
+        self.assertFalse(satisfied.followup_complaint_id)
+        self.assertFalse(satisfied.followup_request_id)
+
+    def test_unanswered_refused_and_unreachable_retries(self):
+        self.company.after_sales_callback_attempts = 2
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        with self.assertRaisesRegex(UserError, "Answer every question"):
+            callback.action_done()
+        callback.action_unreachable()
+        self.assertEqual((callback.state, callback.attempts), ("todo", 1))
+        callback.action_unreachable()
+        self.assertEqual((callback.state, callback.attempts), ("unreachable", 2))
+
+    def test_overdue_flag(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        callback.date_due = "2020-01-01 00:00:00"
+        self.Callback._cron_generate()
+        self.assertTrue(callback.is_overdue)
+
+    def test_satisfaction_rate_per_technician(self):
+        # technician 1: 3 answered, 2 satisfied; technician 2: 1 answered, unsatisfied
+        for rating in ("5", "4", "1"):
+            callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+            self._answer(callback, q_sat_quality=rating)
+            callback.action_done()
+        other = self._done_visit(technician=self.technician_2)
+        callback = self.Callback.search([("visit_id", "=", other.id)])
+        self._answer(callback, q_sat_technical="2")
+        callback.action_done()
+        Report = self.env["after_sales.satisfaction.report"]
+        groups = Report.read_group(
+            [("technician_id", "in", (self.user_technician | self.technician_2).ids)],
+            ["technician_id", "answered", "satisfied", "satisfaction_rate"], ["technician_id"])
+        by_tech = {g["technician_id"][0]: g for g in groups}
+        first = by_tech[self.user_technician.id]
+        self.assertEqual((first["answered"], first["satisfied"]), (3, 2))
+        self.assertAlmostEqual(first["satisfaction_rate"], 200.0 / 3)
+        self.assertAlmostEqual(by_tech[self.technician_2.id]["satisfaction_rate"], 0.0)
+
+    def test_callback_pdf(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        self._answer(callback)
+        callback.action_done()
+        _pdf, text = self.render_pdf("after_sales_service.callback_report", callback)
+        self.assertIn(callback.name, text)
+        self.assertIn("Was the product repaired?", text)
+
+    def test_complaint_callback_after_closing(self):
+        complaint = self.env["after_sales.complaint"].create({
+            "partner_id": self.customer.id, "content": "漏水", "channel": "phone"})
+        callback_type = self.env.ref("after_sales_service.callback_type_complaint")
+        self.assertFalse(self.Callback.search([("complaint_id", "=", complaint.id)]))
+        # drive the complaint to closure the way its own tests do
+        complaint.action_start_investigation()
+        complaint.write({"complaint_class": "quality", "cause": "密封圈老化",
+                         "responsibility": "supplier"})
+        complaint.write({"answer_method": "phone", "answer_text": "已更换密封圈",
+                         "answer_date": fields.Datetime.now()})
+        complaint.action_answer()
+        complaint.action_close()
+        callback = self.Callback.search([("complaint_id", "=", complaint.id)])
+        self.assertEqual(callback.type_id, callback_type)
