@@ -197,6 +197,7 @@ class Callback(models.Model):
         trigger (visit, installed product) never gets two callbacks."""
         self._generate_visit_callbacks()
         self._generate_usage_callbacks()
+        self._generate_key_customer_callbacks()
         self.env.cr.execute("""
             UPDATE after_sales_callback SET is_overdue = (date_due < %s)
              WHERE state = 'todo' AND is_overdue IS DISTINCT FROM (date_due < %s)
@@ -239,6 +240,27 @@ class Callback(models.Model):
                 "partner_id": card.partner_id.id, "warranty_card_id": card.id,
                 "product_id": card.product_id.id, "company_id": card.company_id.id,
                 "date_due": fields.Datetime.now(),
+            })
+        return callbacks
+
+
+    def _generate_key_customer_callbacks(self):
+        """Key customers are visited at least once a year: one annual visit per year."""
+        year = fields.Date.context_today(self)[:4]
+        self.env.cr.execute("""
+            SELECT p.id FROM res_partner p
+             WHERE p.active AND p.is_key_customer
+               AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
+                                WHERE c.trigger = 'key:' || p.id || ':' || %s)
+        """, (year,))
+        partners = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
+        callback_type = self.env.ref("after_sales_service.callback_type_key_customer")
+        callbacks = self.browse()
+        for partner in partners:
+            callbacks |= self.create({
+                "type_id": callback_type.id, "trigger": "key:%s:%s" % (partner.id, year),
+                "partner_id": partner.id, "date_due": fields.Datetime.now(),
+                "company_id": (partner.company_id or self.env.user.company_id).id,
             })
         return callbacks
 

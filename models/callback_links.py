@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class Visit(models.Model):
@@ -9,6 +10,23 @@ class Visit(models.Model):
         """Every completed visit is followed by a service satisfaction callback."""
         res = super(Visit, self)._on_visit_done()
         self.env["after_sales.callback"].sudo()._create_for_visits(self)
+        return res
+
+
+class Request(models.Model):
+    _inherit = "after_sales.request"
+
+    callback_ids = fields.One2many("after_sales.callback", "request_id", "Callbacks",
+                                   groups="after_sales_service.group_user")
+
+    def _check_close_conditions(self):
+        """A request is closed after its callback: none may still be to do."""
+        res = super(Request, self)._check_close_conditions()
+        pending = self.env["after_sales.callback"].sudo().search(
+            [("request_id", "in", self.ids), ("state", "=", "todo")])
+        if pending:
+            raise UserError(_("Close the request after its callback: %s is still to do.")
+                            % ", ".join(pending.mapped("name")))
         return res
 
 

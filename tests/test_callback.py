@@ -191,3 +191,24 @@ class TestCallback(AfterSalesCase):
         complaint.action_close()
         callback = self.Callback.search([("complaint_id", "=", complaint.id)])
         self.assertEqual(callback.type_id, callback_type)
+
+    def test_request_closes_after_its_callback(self):
+        visit = self._done_visit()
+        request = visit.request_id
+        self.assertEqual(request.state, "resolved")
+        callback = self.Callback.search([("visit_id", "=", visit.id)])
+        with self.assertRaisesRegex(UserError, callback.name):
+            request.action_close()
+        self._answer(callback)
+        callback.action_done()
+        request.action_close()
+        self.assertEqual(request.state, "closed")
+
+    def test_key_customer_annual_visit(self):
+        self.customer.is_key_customer = True
+        self.Callback._cron_generate()
+        self.Callback._cron_generate()
+        callbacks = self.Callback.search([("partner_id", "=", self.customer.id),
+                                          ("kind", "=", "key_customer")])
+        self.assertEqual(len(callbacks), 1)
+        self.assertTrue(callbacks.trigger.endswith(fields.Date.today()[:4]))
