@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 from . import res_company
 from . import charge_mixin
+from . import document_mixin
 from . import product_template
 from . import team
 from . import sla_rule

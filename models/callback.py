@@ -16,7 +16,8 @@ class Callback(models.Model):
 
     _name = "after_sales.callback"
     _description = "Callback"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
 
     name = fields.Char("Number", required=True, copy=False, readonly=True,
@@ -63,8 +64,6 @@ class Callback(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", _("New")) == _("New"):
-            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.callback") or "/"
         callback = super(Callback, self).create(vals)
         if not callback.answer_ids:
             callback._create_answer_lines()

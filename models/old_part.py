@@ -25,7 +25,7 @@ class OldPart(models.Model):
 
     _name = "after_sales.old.part"
     _description = "Old Part"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
     _order = "id desc"
 
     name = fields.Char("Reference", compute="_compute_name", store=True)
@@ -171,10 +171,6 @@ class OldPart(models.Model):
 
     # ------------------------------------------------------------------ disposal
 
-    def _check_can(self, flag, message):
-        refused = self.filtered(lambda r: not r[flag])
-        if refused:
-            raise UserError(message % ", ".join(refused.mapped("name")))
 
     @api.multi
     def action_return_to_supplier(self):

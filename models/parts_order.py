@@ -32,7 +32,8 @@ class PartsOrder(models.Model):
 
     _name = "after_sales.parts.order"
     _description = "Parts Outbound Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _sequence_code = "after_sales.parts.order"
     _order = "id desc"
     _reason_actions = ("reject",)
 
@@ -138,8 +139,6 @@ class PartsOrder(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", _("New")) == _("New"):
-            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.parts.order") or "/"
         if vals.get("request_id"):
             request = self.env["after_sales.request"].browse(vals["request_id"])
             vals.setdefault("partner_id", request.partner_id.id)
@@ -248,11 +247,6 @@ class PartsOrder(models.Model):
 
     # ------------------------------------------------------------------ guards
 
-    def _check_can(self, flag, message):
-        """Guard an action on the whole recordset before anything is written."""
-        refused = self.filtered(lambda r: not r[flag])
-        if refused:
-            raise UserError(message % ", ".join(refused.mapped("name")))
 
     def _check_manager(self):
         if not self.env.user.has_group("after_sales_service.group_manager"):

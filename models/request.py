@@ -31,7 +31,8 @@ class Request(models.Model):
 
     _name = "after_sales.request"
     _description = "Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
     _reason_actions = ("cancel",)
 
@@ -143,8 +144,6 @@ class Request(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", _("New")) == _("New"):
-            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.request") or "/"
         if self._is_station_user():
             # stations may register but not accept a request (spec §1)
             vals.update(needs_dispatch=True, channel="station",
@@ -276,11 +275,6 @@ class Request(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def _check_can(self, flag, message):
-        """Guard an action on the whole recordset before anything is written."""
-        refused = self.filtered(lambda r: not r[flag])
-        if refused:
-            raise UserError(message % ", ".join(refused.mapped("name")))
 
     def _check_department_user(self):
         if not self.env.user.has_group("after_sales_service.group_user"):

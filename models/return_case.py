@@ -50,7 +50,8 @@ class ReturnCase(models.Model):
 
     _name = "after_sales.return"
     _description = "Return / Exchange Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _sequence_code = "after_sales.return"
     _order = "date desc, id desc"
     _reason_actions = ("cancel", "instruct")
 
@@ -180,8 +181,6 @@ class ReturnCase(models.Model):
     @api.model
     def create(self, vals):
         self._check_quality_rights(vals, creating=True)
-        if vals.get("name", _("New")) == _("New"):
-            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.return") or "/"
         return super(ReturnCase, self).create(vals)
 
     @api.multi
@@ -324,11 +323,6 @@ class ReturnCase(models.Model):
 
     # ------------------------------------------------------------------ guards
 
-    def _check_can(self, flag, message):
-        """Guard an action on the whole recordset before anything is written."""
-        refused = self.filtered(lambda r: not r[flag])
-        if refused:
-            raise UserError(message % ", ".join(refused.mapped("name")))
 
     def _check_group(self, xmlid, message):
         if not self.env.user.has_group(xmlid):

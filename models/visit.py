@@ -29,7 +29,9 @@ class Visit(models.Model):
 
     _name = "after_sales.visit"
     _description = "On-Site Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin",
+                "after_sales.document.mixin"]
+    _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
     _reason_actions = ("reject", "cancel")
 
@@ -115,12 +117,6 @@ class Visit(models.Model):
     can_be_cancelled = fields.Boolean(compute="_compute_can_be")
 
     # ------------------------------------------------------------------ ORM
-
-    @api.model
-    def create(self, vals):
-        if vals.get("name", _("New")) == _("New"):
-            vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.visit") or "/"
-        return super(Visit, self).create(vals)
 
     @api.multi
     def unlink(self):
@@ -225,10 +221,6 @@ class Visit(models.Model):
 
     # ------------------------------------------------------------------ approval
 
-    def _check_can(self, flag, message):
-        refused = self.filtered(lambda r: not r[flag])
-        if refused:
-            raise UserError(message % ", ".join(refused.mapped("name")))
 
     @api.multi
     def action_submit(self):
