@@ -5,55 +5,79 @@ from odoo.exceptions import UserError
 
 class ChargeMixin(models.AbstractModel):
     """Charges through accounting: draft customer invoices and vendor bills built from
-    (product, quantity, unit price, description) lines, for any after-sales document."""
+    (product, quantity, unit price, description[, unit]) lines, for any after-sales document.
+    They are drafted on behalf of the after-sales process, whose users have no accounting
+    rights; finance reviews and validates them."""
 
     _name = "after_sales.charge.mixin"
     _description = "After-Sales Charges"
 
     @api.model
     def _charge_journal(self, invoice_type, company):
-        journal_type = "sale" if invoice_type in ("out_invoice", "out_refund") else "purchase"
-        journal = self.env["account.journal"].search(
-            [("type", "=", journal_type), ("company_id", "=", company.id)], limit=1)
+        journal = self.env["account.invoice"].with_context(
+            type=invoice_type, company_id=company.id)._default_journal()
         if not journal:
-            raise UserError(_("Create a %s journal for company %s first.")
-                            % (journal_type, company.name))
+            raise UserError(_("Define a sales or purchase journal for company %s.")
+                            % company.name)
         return journal
 
     @api.model
-    def _prepare_charge_line_vals(self, product, quantity, price_unit, name, invoice_type):
+    def _charge_fiscal_position(self, partner, delivery=None):
+        FiscalPosition = self.env["account.fiscal.position"]
+        return FiscalPosition.browse(FiscalPosition.get_fiscal_position(
+            partner.id, delivery_id=(delivery or partner).id))
+
+    @api.model
+    def _prepare_charge_line_vals(self, product, quantity, price_unit, name, invoice_type,
+                                  company, fiscal_position, journal, uom=None):
+        customer = invoice_type in ("out_invoice", "out_refund")
         account = self.env["account.invoice.line"].get_invoice_line_account(
-            invoice_type, product, False, self.env.user.company_id)
+            invoice_type, product.with_context(force_company=company.id), fiscal_position,
+            company) or (journal.default_credit_account_id if customer
+                         else journal.default_debit_account_id)
         if not account:
             raise UserError(_("Set an income/expense account on product %s or its category.")
                             % product.display_name)
-        taxes = product.taxes_id if invoice_type.startswith("out") else product.supplier_taxes_id
+        taxes = (product.taxes_id if customer else product.supplier_taxes_id).filtered(
+            lambda t: t.company_id == company)
+        if fiscal_position:
+            taxes = fiscal_position.map_tax(taxes, product)
         return {
             "product_id": product.id, "name": name or product.display_name,
-            "quantity": quantity, "price_unit": price_unit, "uom_id": product.uom_id.id,
+            "quantity": quantity, "price_unit": price_unit, "uom_id": (uom or product.uom_id).id,
             "account_id": account.id, "invoice_line_tax_ids": [(6, 0, taxes.ids)],
         }
 
     @api.model
-    def _create_charge_invoice(self, partner, lines, origin, invoice_type="out_invoice",
-                               company=None):
-        """A draft invoice (or vendor bill) for `lines` of (product, qty, price, name).
+    def _prepare_charge_invoice_vals(self, partner, lines, origin, invoice_type="out_invoice",
+                                     company=None, delivery=None):
+        company = company or self.env.user.company_id
+        partner = partner.commercial_partner_id
+        journal = self._charge_journal(invoice_type, company)
+        fiscal_position = self._charge_fiscal_position(partner, delivery)
+        account = (partner.property_account_receivable_id if invoice_type.startswith("out")
+                   else partner.property_account_payable_id)
+        return {
+            "type": invoice_type, "partner_id": partner.id, "origin": origin,
+            "account_id": account.id, "company_id": company.id, "journal_id": journal.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_line_ids": [(0, 0, self._prepare_charge_line_vals(
+                line[0], line[1], line[2], line[3], invoice_type, company, fiscal_position,
+                journal, uom=line[4] if len(line) > 4 else None)) for line in lines],
+        }
 
-        Lines of zero quantity are skipped; nothing is created without a line."""
+    @api.model
+    def _create_charge_invoice(self, partner, lines, origin, invoice_type="out_invoice",
+                               company=None, delivery=None, extra_vals=None):
+        """A draft invoice (or vendor bill) for `lines`; lines of zero quantity are skipped and
+        nothing is created without a line."""
         lines = [line for line in lines if line[1]]
         if not lines:
             return self.env["account.invoice"]
-        # drafted on behalf of the after-sales process (whose users have no accounting
-        # rights); finance reviews and validates them
         self = self.sudo()
-        company = company or self.env.user.company_id
-        partner = partner.commercial_partner_id
-        account = (partner.property_account_receivable_id if invoice_type.startswith("out")
-                   else partner.property_account_payable_id)
-        return self.env["account.invoice"].create({
-            "type": invoice_type, "partner_id": partner.id, "origin": origin,
-            "account_id": account.id, "company_id": company.id,
-            "journal_id": self._charge_journal(invoice_type, company).id,
-            "invoice_line_ids": [(0, 0, self._prepare_charge_line_vals(
-                product, qty, price, name, invoice_type)) for product, qty, price, name in lines],
-        })
+        vals = self._prepare_charge_invoice_vals(partner, lines, origin, invoice_type, company,
+                                                 delivery)
+        vals.update(extra_vals or {})
+        invoice = self.env["account.invoice"].create(vals)
+        invoice.compute_taxes()
+        return invoice

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class DocumentMixin(models.AbstractModel):
@@ -22,4 +22,9 @@ class DocumentMixin(models.AbstractModel):
         """Guard an action on the whole recordset before anything is written."""
         refused = self.filtered(lambda r: not r[flag])
         if refused:
-            raise UserError(message % ", ".join(refused.mapped("name")))
+            raise UserError(message % ", ".join(refused.mapped("display_name")))
+
+    def _check_group(self, xmlid, message):
+        """Approvals are enforced here, on the server, whatever the views show."""
+        if not self.env.user.has_group(xmlid):
+            raise AccessError(message)

@@ -32,7 +32,8 @@ class PartsOrder(models.Model):
 
     _name = "after_sales.parts.order"
     _description = "Parts Outbound Order"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin",
+                "after_sales.document.mixin"]
     _sequence_code = "after_sales.parts.order"
     _order = "id desc"
     _reason_actions = ("reject",)
@@ -418,66 +419,28 @@ class PartsOrder(models.Model):
 
     # ------------------------------------------------------------------ invoice
 
-    def _invoice_line_account(self, product, fiscal_position, journal):
-        account = self.env["account.invoice.line"].get_invoice_line_account(
-            "out_invoice", product.with_context(force_company=self.company_id.id),
-            fiscal_position, self.company_id) or journal.default_credit_account_id
-        if not account:
-            raise UserError(_("Set an income account on product %s (or its category).")
-                            % product.display_name)
-        return account
-
-    def _prepare_invoice_line_vals(self, product, quantity, uom, price_unit, name,
-                                   fiscal_position, journal):
-        taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
-        if fiscal_position:
-            taxes = fiscal_position.map_tax(taxes, product, self.partner_id)
-        return {
-            "product_id": product.id, "name": name, "quantity": quantity, "uom_id": uom.id,
-            "price_unit": price_unit,
-            "account_id": self._invoice_line_account(product, fiscal_position, journal).id,
-            "invoice_line_tax_ids": [(6, 0, taxes.ids)],
-        }
-
-    def _prepare_invoice_vals(self):
+    def _prepare_invoice_lines(self):
         """Parts at the fee standard's price (cost + markup) and one postage line."""
         self.ensure_one()
-        Invoice = self.env["account.invoice"].sudo()
-        journal = Invoice.with_context(type="out_invoice",
-                                       company_id=self.company_id.id)._default_journal()
-        if not journal:
-            raise UserError(_("Define a sales journal for company %s.") % self.company_id.name)
-        partner = self.partner_id
-        fiscal_position = self.env["account.fiscal.position"].browse(
-            self.env["account.fiscal.position"].get_fiscal_position(
-                partner.id, delivery_id=(self.partner_shipping_id or partner).id))
         standard = self.env["after_sales.fee.standard"].for_company(self.company_id)
-        lines = [self._prepare_invoice_line_vals(
-            line.product_id, line.quantity, line.product_uom_id, line.price_unit,
-            line._invoice_line_name(), fiscal_position, journal) for line in self.line_ids]
+        lines = [(line.product_id, line.quantity, line.price_unit, line._invoice_line_name(),
+                  line.product_uom_id) for line in self.line_ids]
         postage = standard.postage_price(self.shipping_method)
         if postage:
-            product = self.env.ref("after_sales_service.product_postage")
             method = dict(self._fields["shipping_method"]._description_selection(self.env))
-            lines.append(self._prepare_invoice_line_vals(
-                product, 1.0, product.uom_id, postage,
-                _("Postage (%s)") % method[self.shipping_method], fiscal_position, journal))
-        return {
-            "type": "out_invoice", "partner_id": partner.id, "origin": self.name,
-            "company_id": self.company_id.id, "journal_id": journal.id,
-            "user_id": self.user_id.id or self.env.uid,
-            "fiscal_position_id": fiscal_position.id,
-            "after_sales_parts_order_id": self.id,
-            "after_sales_request_id": self.request_id.id,
-            "invoice_line_ids": [(0, 0, vals) for vals in lines],
-        }
+            lines.append((self.env.ref("after_sales_service.product_postage"), 1.0, postage,
+                          _("Postage (%s)") % method[self.shipping_method]))
+        return lines
 
     def _create_invoices(self):
         """A draft customer invoice per order; finance validates it in accounting."""
-        Invoice = self.env["account.invoice"].sudo()
         for order in self:
-            invoice = Invoice.create(order._prepare_invoice_vals())
-            invoice.compute_taxes()
+            invoice = order._create_charge_invoice(
+                order.partner_id, order._prepare_invoice_lines(), order.name,
+                company=order.company_id, delivery=order.partner_shipping_id,
+                extra_vals={"user_id": order.user_id.id or self.env.uid,
+                            "after_sales_parts_order_id": order.id,
+                            "after_sales_request_id": order.request_id.id})
             order.message_post(body=_("Draft customer invoice created (total %s).") % formatLang(
                 self.env, invoice.amount_total, currency_obj=invoice.currency_id),
                 subtype="mail.mt_note")

@@ -324,10 +324,6 @@ class ReturnCase(models.Model):
     # ------------------------------------------------------------------ guards
 
 
-    def _check_group(self, xmlid, message):
-        if not self.env.user.has_group(xmlid):
-            raise AccessError(message)
-
     def _check_department_user(self):
         self._check_group("after_sales_service.group_user",
                           _("Only the after-sales department can do this."))

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 TYPES = [
@@ -32,6 +32,7 @@ class ReturnCompensation(models.Model):
     when known, or a vendor bill to the customer (a payment to them)."""
 
     _name = "after_sales.return.compensation"
+    _inherit = ["after_sales.charge.mixin", "after_sales.document.mixin"]
     _description = "Write-off and Compensation"
     _order = "return_id, id"
 
@@ -146,15 +147,6 @@ class ReturnCompensation(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def _check_can(self, flag, message):
-        refused = self.filtered(lambda r: not r[flag])
-        if refused:
-            raise UserError(message % ", ".join(refused.mapped("return_id.name")))
-
-    def _check_group(self, xmlid, message):
-        if not self.env.user.has_group(xmlid):
-            raise AccessError(message)
-
     @api.multi
     def action_submit(self):
         """Sales confirm the write-off and compensation (销售确认下帐和赔偿)."""
@@ -237,54 +229,25 @@ class ReturnCompensation(models.Model):
 
     def _prepare_invoice_vals(self):
         """A credit note against the original invoice (same partner, account, journal,
-        currency), or a vendor bill to the customer, with one line of the exact amount."""
+        currency), or a vendor bill to the customer, with one untaxed line of the exact
+        amount."""
         self.ensure_one()
         case = self.return_id
         inv_type = self._invoice_type()
         original = case.invoice_id if inv_type == "out_refund" else self.env["account.invoice"]
-        partner = original.partner_id or case.partner_id.commercial_partner_id
-        journal = original.journal_id or self._find_journal(inv_type)
-        if inv_type == "out_refund":
-            account = original.account_id or partner.property_account_receivable_id
-        else:
-            account = partner.property_account_payable_id
-        return {
-            "type": inv_type,
-            "partner_id": partner.id,
-            "journal_id": journal.id,
-            "account_id": account.id,
-            "company_id": case.company_id.id,
-            "currency_id": (original.currency_id or case.currency_id).id,
-            "fiscal_position_id": original.fiscal_position_id.id,
-            "refund_invoice_id": original.id,
-            "origin": original.number and "%s, %s" % (case.name, original.number) or case.name,
-            "name": self.description,
-            "date_invoice": fields.Date.context_today(self),
-            "after_sales_return_id": case.id,
-            "invoice_line_ids": [(0, 0, self._prepare_invoice_line_vals(inv_type, journal))],
-        }
-
-    def _find_journal(self, inv_type):
-        journal = self.env["account.journal"].search([
-            ("type", "=", "sale" if inv_type == "out_refund" else "purchase"),
-            ("company_id", "=", self.return_id.company_id.id)], limit=1)
-        if not journal:
-            raise UserError(_("Set up a sales and a purchase journal first."))
-        return journal
-
-    def _prepare_invoice_line_vals(self, inv_type, journal):
         product = self.env.ref("after_sales_service.product_return_compensation")
-        account = self.env["account.invoice.line"].get_invoice_line_account(
-            inv_type, product, self.env["account.fiscal.position"], self.return_id.company_id)
-        if not account:
-            account = (journal.default_credit_account_id if inv_type == "out_refund"
-                       else journal.default_debit_account_id)
-        return {
-            "product_id": product.id,
-            "name": "%s: %s" % (self.return_id.name, self.description),
-            "quantity": 1.0,
-            "uom_id": product.uom_id.id,
-            "price_unit": self.amount,
-            "account_id": account.id,
-            "invoice_line_tax_ids": [(6, 0, [])],
-        }
+        vals = self._prepare_charge_invoice_vals(
+            original.partner_id or case.partner_id,
+            [(product, 1.0, self.amount, "%s: %s" % (case.name, self.description))],
+            original.number and "%s, %s" % (case.name, original.number) or case.name,
+            inv_type, case.company_id)
+        vals["invoice_line_ids"][0][2]["invoice_line_tax_ids"] = [(6, 0, [])]
+        if original:
+            vals.update(journal_id=original.journal_id.id, account_id=original.account_id.id,
+                        fiscal_position_id=original.fiscal_position_id.id)
+        vals.update({
+            "currency_id": (original.currency_id or case.currency_id).id,
+            "refund_invoice_id": original.id, "name": self.description,
+            "date_invoice": fields.Date.context_today(self), "after_sales_return_id": case.id,
+        })
+        return vals
