@@ -484,3 +484,4 @@ class TestPartsReports(TestPartsCommon):
         self.assertIn("华东建设工程有限公司", text)
         self.assertIn("SF100200300", text)
         self.assertIn(self.user_manager.name, text)
+        self.assertIn("出库单", text)  # the form's own labels are in Chinese
