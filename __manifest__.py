@@ -53,6 +53,8 @@
         "views/old_part_views.xml",
         "views/parts_issue_report_views.xml",
         "security/parts_security.xml",
+        "data/expense_data.xml",
+        "views/expense_claim_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -41,3 +41,4 @@ from . import parts_order_line
 from . import old_part
 from . import request_parts
 from . import parts_issue_report
+from . import expense_claim

@@ -6,3 +6,4 @@ from . import test_complaint
 from . import test_return
 from . import test_parts
 from . import test_callback
+from . import test_expense_claim
