@@ -55,6 +55,7 @@
         "security/parts_security.xml",
         "data/expense_data.xml",
         "views/expense_claim_views.xml",
+        "reports/visit_reports.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -42,3 +42,4 @@ from . import old_part
 from . import request_parts
 from . import parts_issue_report
 from . import expense_claim
+from . import visit_report

@@ -63,7 +63,7 @@ class AfterSalesCase(SavepointCase):
         bodies, _ids, header, footer, args = report._prepare_html(html)
         pdf = report._run_wkhtmltopdf(bodies, header=header, footer=footer,
                                       specific_paperformat_args=args)
-        self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf produced no PDF")
+        self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf produced no PDF: %r" % pdf[:300])
         return pdf, self.pdf_text(pdf)
 
     @staticmethod

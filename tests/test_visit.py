@@ -216,3 +216,15 @@ class TestVisit(AfterSalesCase):
             visit.action_done()
         self.assertEqual(visit.state, "in_progress")
         self.assertEqual(len(visit.sudo().picking_ids), 1)
+
+    def test_service_record_pdf_two_copies(self):
+        visit = self._visit(appointment_confirmed=True, in_warranty=True)
+        self._approve(visit)
+        visit.action_start()
+        self._record(visit)
+        visit.action_done()
+        _pdf, text = self.render_pdf("after_sales_service.visit_report", visit)
+        self.assertIn("Customer's copy", text)
+        self.assertIn("Department's copy", text)
+        self.assertEqual(text.count(visit.name), 2)
+        self.assertIn("更换温控器", text)
