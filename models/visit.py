@@ -161,8 +161,12 @@ class Visit(models.Model):
 
     @api.depends("purpose", "distance_km", "in_warranty", "company_id")
     def _compute_estimate(self):
+        standards = {}  # one fee standard lookup per company, not per visit
         for visit in self:
-            standard = self.env["after_sales.fee.standard"].for_company(visit.company_id)
+            company = visit.company_id
+            if company not in standards:
+                standards[company] = self.env["after_sales.fee.standard"].for_company(company)
+            standard = standards[company]
             visit.estimated_labour = standard.labour_price(visit.purpose)
             visit.estimated_travel = standard.travel_price(visit.distance_km)
             visit.estimated_cost = visit.estimated_labour + visit.estimated_travel
