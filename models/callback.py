@@ -16,14 +16,10 @@ class Callback(models.Model):
 
     _name = "after_sales.callback"
     _description = "Callback"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     type_id = fields.Many2one("after_sales.callback.type", "Callback Type", required=True)
     kind = fields.Selection(CALLBACK_KINDS, related="type_id.kind", store=True, readonly=True)
     state = fields.Selection(STATES, default="todo", required=True, readonly=True, copy=False,

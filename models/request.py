@@ -31,15 +31,11 @@ class Request(models.Model):
 
     _name = "after_sales.request"
     _description = "Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
     _reason_actions = ("cancel",)
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     state = fields.Selection(STATES, default="new", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
     channel = fields.Selection(CHANNELS, required=True, default="hotline",

@@ -50,15 +50,11 @@ class ReturnCase(models.Model):
 
     _name = "after_sales.return"
     _description = "Return / Exchange Case"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.return"
     _order = "date desc, id desc"
     _reason_actions = ("cancel", "instruct")
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
     date = fields.Datetime("Registered On", required=True, default=fields.Datetime.now,

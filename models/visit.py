@@ -29,16 +29,11 @@ class Visit(models.Model):
 
     _name = "after_sales.visit"
     _description = "On-Site Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin",
-                "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
     _reason_actions = ("reject", "cancel")
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
     request_id = fields.Many2one("after_sales.request", "Service Request", index=True,
