@@ -56,11 +56,17 @@
         "data/expense_data.xml",
         "views/expense_claim_views.xml",
         "reports/visit_reports.xml",
+        "security/contract_security.xml",
+        "data/contract_data.xml",
+        "views/contract_views.xml",
+        "views/demand_views.xml",
+        "views/visit_mobile_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",
         "demo/complaint_demo.xml",
         "demo/return_demo.xml",
         "demo/parts_demo.xml",
+        "demo/contract_demo.xml",
     ],
 }

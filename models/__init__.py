@@ -43,3 +43,8 @@ from . import request_parts
 from . import parts_issue_report
 from . import expense_claim
 from . import visit_report
+from . import contract
+from . import contract_links
+from . import callback_contract
+from . import demand
+from . import visit_mobile

@@ -171,20 +171,24 @@ class Callback(models.Model):
         for visit in visits:
             if "visit:%s" % visit.id in existing:
                 continue
-            start = visit.date_departure or fields.Datetime.now()
-            due = visit.company_id.after_sales_plan_deadline(start, SATISFACTION_DELAY_DAYS,
-                                                             "days")
-            request = visit.request_id
-            callbacks |= self.create({
-                "type_id": callback_type.id, "trigger": "visit:%s" % visit.id,
-                "partner_id": visit.partner_id.id, "visit_id": visit.id,
-                "request_id": request.id, "product_id": visit.product_ids[:1].id,
-                "technician_ids": [(6, 0, visit.technician_ids.ids)],
-                "station_id": request.station_id.id,
-                "user_id": request.user_id.id or self.env.user.id,
-                "date_due": fields.Datetime.to_string(due), "company_id": visit.company_id.id,
-            })
+            callbacks |= self.create(self._prepare_visit_callback_vals(visit, callback_type))
         return callbacks
+
+    @api.model
+    def _prepare_visit_callback_vals(self, visit, callback_type):
+        """The callback following a completed visit, due 3 working days after it."""
+        start = visit.date_departure or fields.Datetime.now()
+        due = visit.company_id.after_sales_plan_deadline(start, SATISFACTION_DELAY_DAYS, "days")
+        request = visit.request_id
+        return {
+            "type_id": callback_type.id, "trigger": "visit:%s" % visit.id,
+            "partner_id": visit.partner_id.id, "visit_id": visit.id,
+            "request_id": request.id, "product_id": visit.product_ids[:1].id,
+            "technician_ids": [(6, 0, visit.technician_ids.ids)],
+            "station_id": request.station_id.id,
+            "user_id": request.user_id.id or self.env.user.id,
+            "date_due": fields.Datetime.to_string(due), "company_id": visit.company_id.id,
+        }
 
     @api.model
     def _cron_generate(self):

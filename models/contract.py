@@ -1,0 +1,546 @@
+# -*- coding: utf-8 -*-
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
+
+from .request_selections import VISIT_PURPOSES
+
+STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("expired", "Expired"),
+    ("cancelled", "Cancelled"),
+]
+CONTRACT_TYPES = [
+    ("warranty", "Warranty Contract"),
+    ("maintenance", "Maintenance Contract"),
+]
+VISIT_FREQUENCIES = [
+    ("monthly", "Monthly Visit"),
+    ("quarterly", "Quarterly Inspection"),
+    ("half_yearly", "Half-Yearly Inspection"),
+    ("yearly", "Yearly Inspection"),
+    ("none", "No Scheduled Visits"),
+]
+INVOICING_POLICIES = [
+    ("once", "Once, the Whole Fee"),
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("half_yearly", "Half-Yearly"),
+    ("yearly", "Yearly"),
+]
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+
+def _date(value):
+    return fields.Date.from_string(value) if isinstance(value, str) else value
+
+
+def _str(value):
+    return fields.Date.to_string(value) if value else False
+
+
+class Contract(models.Model):
+    """A maintenance or warranty contract (质保/维保合同) of a customer: the installed products it
+    covers, its period, its fee invoiced per period, and the visits (monthly visits, quarterly
+    inspections...) a daily job plans ahead of time."""
+
+    _name = "after_sales.contract"
+    _description = "Maintenance / Warranty Contract"
+    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin",
+                "after_sales.document.mixin"]
+    _sequence_code = "after_sales.contract"
+    _order = "date_end desc, id desc"
+    _reason_actions = ("cancel",)
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
+                       default=lambda self: _("New"))
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
+                             index=True, track_visibility="onchange")
+    contract_type = fields.Selection(CONTRACT_TYPES, "Contract Type", required=True,
+                                     default="maintenance", index=True,
+                                     readonly=True, states={"draft": [("readonly", False)]},
+                                     track_visibility="onchange")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True,
+                                 readonly=True, states={"draft": [("readonly", False)]},
+                                 track_visibility="onchange")
+    contact_name = fields.Char("Contact Person")
+    phone = fields.Char()
+    site_address = fields.Char("Site Address")
+    user_id = fields.Many2one("res.users", "Responsible", index=True,
+                              default=lambda self: self.env.user, track_visibility="onchange")
+    date_signed = fields.Date("Signed On", readonly=True, states={"draft": [("readonly", False)]})
+    date_start = fields.Date("Start Date", required=True, index=True,
+                             readonly=True, states={"draft": [("readonly", False)]},
+                             track_visibility="onchange")
+    date_end = fields.Date("End Date", required=True, index=True,
+                           readonly=True, states={"draft": [("readonly", False)]},
+                           track_visibility="onchange")
+    line_ids = fields.One2many("after_sales.contract.line", "contract_id", "Covered Products",
+                               copy=True, readonly=True,
+                               states={"draft": [("readonly", False)]})
+    note = fields.Text("Terms")
+
+    # fee and its invoicing
+    fee_amount = fields.Monetary("Contract Fee", readonly=True,
+                                 states={"draft": [("readonly", False)]},
+                                 track_visibility="onchange",
+                                 help="The fee of the whole contract period, without taxes.")
+    invoicing_policy = fields.Selection(INVOICING_POLICIES, "Invoicing", required=True,
+                                        default="once", readonly=True,
+                                        states={"draft": [("readonly", False)]},
+                                        help="The fee is invoiced once, or split evenly over "
+                                             "the invoicing periods of the contract.")
+    period_count = fields.Integer("Invoicing Periods", compute="_compute_period_count")
+    invoice_ids = fields.One2many("account.invoice", "after_sales_contract_id", "Invoices",
+                                  readonly=True, copy=False,
+                                  groups="account.group_account_invoice")
+    invoice_count = fields.Integer("Invoices", compute="_compute_invoiced")
+    invoiced_period_count = fields.Integer("Periods Invoiced", compute="_compute_invoiced")
+    amount_invoiced = fields.Monetary("Fees Invoiced", compute="_compute_invoiced",
+                                      help="Total of the contract's invoices, drafts included.")
+    amount_paid = fields.Monetary("Fees Paid", compute="_compute_invoiced")
+    amount_to_invoice = fields.Monetary("Fees to Invoice", compute="_compute_invoiced")
+
+    # visits
+    visit_frequency = fields.Selection(VISIT_FREQUENCIES, "Visit Frequency", required=True,
+                                       default="quarterly", index=True,
+                                       track_visibility="onchange")
+    visit_purpose = fields.Selection(VISIT_PURPOSES, "Visit Purpose", required=True,
+                                     default="inspection")
+    first_visit_date = fields.Date(
+        "First Visit", readonly=True, states={"draft": [("readonly", False)]},
+        help="The schedule of the visits starts on this date (the start date if empty); the "
+             "next ones follow at the visit frequency.")
+    next_visit_date = fields.Date("Next Visit", index=True, copy=False,
+                                  track_visibility="onchange",
+                                  help="Set on confirmation, then moved on by the scheduled job "
+                                       "each time it plans a visit; empty when no visit is left "
+                                       "before the end date.")
+    technician_ids = fields.Many2many("res.users", "after_sales_contract_technician_rel",
+                                      "contract_id", "user_id", string="Usual Technicians",
+                                      help="Assigned to the visits the job plans.")
+    visit_ids = fields.One2many("after_sales.visit", "contract_id", "Visits", readonly=True)
+    visit_count = fields.Integer("Visits", compute="_compute_visit_count")
+
+    # expiry
+    is_expiring = fields.Boolean("Expiring Soon", readonly=True, copy=False, index=True,
+                                 help="Active and ending within the company's notice period; "
+                                      "kept current by the daily job.")
+    cancel_reason = fields.Text("Cancellation Reason", readonly=True, copy=False,
+                                track_visibility="onchange")
+
+    can_be_confirmed = fields.Boolean(compute="_compute_can_be")
+    can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+    can_be_invoiced = fields.Boolean(compute="_compute_invoiced")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique (name, company_id)", "The contract number must be unique."),
+        ("fee_positive", "CHECK (fee_amount >= 0)", "The contract fee can't be negative."),
+    ]
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.multi
+    def unlink(self):
+        if any(contract.state != "draft" for contract in self):
+            raise UserError(_("A confirmed contract is never deleted: cancel it instead."))
+        return super(Contract, self).unlink()
+
+    @api.constrains("date_start", "date_end", "first_visit_date")
+    def _check_dates(self):
+        for contract in self:
+            if contract.date_end < contract.date_start:
+                raise ValidationError(_("The contract can't end before it starts."))
+            first = contract.first_visit_date
+            if first and not contract.date_start <= first <= contract.date_end:
+                raise ValidationError(_("The first visit must fall within the contract "
+                                        "period."))
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if partner:
+            self.phone = partner.phone or partner.mobile
+            self.site_address = partner._display_address(without_company=True).replace("\n", " ")
+
+    @api.onchange("date_start")
+    def _onchange_date_start(self):
+        if self.date_start and not self.date_end:
+            self.date_end = _str(_date(self.date_start) + relativedelta(years=1)
+                                 - timedelta(days=1))
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("state")
+    def _compute_can_be(self):
+        for contract in self:
+            contract.can_be_confirmed = contract.state == "draft"
+            contract.can_be_cancelled = contract.state in ("draft", "active")
+
+    @api.depends("invoicing_policy", "date_start", "date_end")
+    def _compute_period_count(self):
+        for contract in self:
+            contract.period_count = len(contract._invoicing_periods())
+
+    def _compute_invoiced(self):
+        """Fees invoiced (drafts included) and paid, from the linked customer invoices (one
+        query for all the contracts)."""
+        groups = self.env["account.invoice"].sudo().read_group(
+            [("after_sales_contract_id", "in", self.ids), ("type", "=", "out_invoice"),
+             ("state", "!=", "cancel")],
+            ["after_sales_contract_id", "state", "amount_total", "residual"],
+            ["after_sales_contract_id", "state"], lazy=False)
+        info = {}
+        for group in groups:
+            total = info.setdefault(group["after_sales_contract_id"][0], [0, 0.0, 0.0])
+            total[0] += group["__count"]
+            total[1] += group["amount_total"]
+            if group["state"] in ("open", "paid"):
+                total[2] += group["amount_total"] - group["residual"]
+        for contract in self:
+            count, invoiced, paid = info.get(contract.id, (0, 0.0, 0.0))
+            contract.invoice_count = count
+            contract.invoiced_period_count = count
+            contract.amount_invoiced = invoiced
+            contract.amount_paid = paid
+            contract.amount_to_invoice = max(contract.fee_amount - invoiced, 0.0) \
+                if count < contract.period_count else 0.0
+            contract.can_be_invoiced = (contract.state in ("active", "expired")
+                                        and contract.fee_amount > 0
+                                        and count < contract.period_count)
+
+    def _compute_visit_count(self):
+        groups = self.env["after_sales.visit"].read_group(
+            [("contract_id", "in", self.ids)], ["contract_id"], ["contract_id"])
+        counts = {g["contract_id"][0]: g["contract_id_count"] for g in groups}
+        for contract in self:
+            contract.visit_count = counts.get(contract.id, 0)
+
+    # ------------------------------------------------------------------ periods, schedule
+
+    def _invoicing_periods(self):
+        """(start, end) dates of each invoicing period, the last one cut at the end date."""
+        if not self.date_start or not self.date_end or self.date_end < self.date_start:
+            return []
+        start, end = _date(self.date_start), _date(self.date_end)
+        months = PERIOD_MONTHS.get(self.invoicing_policy)
+        if not months:
+            return [(start, end)]
+        periods, index = [], 0
+        while True:
+            period_start = start + relativedelta(months=months * index)
+            if period_start > end:
+                break
+            period_end = min(start + relativedelta(months=months * (index + 1))
+                             - timedelta(days=1), end)
+            periods.append((period_start, period_end))
+            index += 1
+        return periods
+
+    def _period_amount(self, index):
+        """The fee of one period: evenly split, the last period takes the rounding rest."""
+        count = self.period_count
+        share = self.currency_id.round(self.fee_amount / count)
+        if index == count - 1:
+            return self.currency_id.round(self.fee_amount - share * (count - 1))
+        return share
+
+    def _visit_dates_after(self, day):
+        """The first scheduled visit date after `day` (anchored on the first visit, so that
+        visits keep their day of the month)."""
+        months = PERIOD_MONTHS.get(self.visit_frequency)
+        if not months:
+            return False
+        anchor = _date(self.first_visit_date or self.date_start)
+        day = _date(day)
+        index = 0
+        while anchor + relativedelta(months=months * index) <= day:
+            index += 1
+        return anchor + relativedelta(months=months * index)
+
+    def _covered_products(self):
+        return self.mapped("line_ids.product_id")
+
+    @api.model
+    def _find_covering(self, partner, products, lots, day):
+        """Active contracts of the customer covering one of these products (and serials, when
+        the contract names one) on that day."""
+        if not partner or not products:
+            return self.browse()
+        lines = self.env["after_sales.contract.line"].sudo().search([
+            ("contract_id.state", "=", "active"),
+            ("contract_id.partner_id", "child_of", partner.commercial_partner_id.id),
+            ("contract_id.date_start", "<=", day), ("contract_id.date_end", ">=", day),
+            ("product_id", "in", products.ids),
+        ])
+        lines = lines.filtered(lambda l: not l.lot_id or not lots or l.lot_id in lots)
+        return self.browse(lines.mapped("contract_id").ids)
+
+    # ------------------------------------------------------------------ actions
+
+    @api.multi
+    def action_confirm(self):
+        """The contract comes into force: its visits are scheduled from the first visit date."""
+        self._check_group("after_sales_service.group_user",
+                          _("Only the after-sales department confirms contracts."))
+        self._check_can("can_be_confirmed", _("Only draft contracts can be confirmed: %s"))
+        empty = self.filtered(lambda c: not c.line_ids)
+        if empty:
+            raise UserError(_("Add the installed products the contract covers first: %s")
+                            % ", ".join(empty.mapped("name")))
+        for contract in self:
+            first = contract.first_visit_date or contract.date_start
+            contract.write({
+                "state": "active",
+                "next_visit_date": first if contract.visit_frequency != "none" else False,
+                "date_signed": contract.date_signed or fields.Date.context_today(self),
+            })
+        return True
+
+    @api.multi
+    def action_cancel(self, reason=None):
+        """Cancel the contract and its visits not started yet."""
+        self._check_group("after_sales_service.group_user",
+                          _("Only the after-sales department cancels contracts."))
+        self._check_can("can_be_cancelled", _("These contracts can't be cancelled: %s"))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for cancelling."))
+        pending = self.mapped("visit_ids").filtered("can_be_cancelled")
+        if pending:
+            pending.action_cancel(reason=_("Contract cancelled: %s") % reason)
+        self.write({"state": "cancelled", "cancel_reason": reason, "next_visit_date": False,
+                    "is_expiring": False})
+        return True
+
+    @api.multi
+    def action_cancel_wizard(self):
+        return self.env["after_sales.reason.wizard"].open_for(self, "cancel",
+                                                               _("Cancel Contract"))
+
+    @api.multi
+    def action_add_installed_products(self):
+        """Cover every installed product of the customer not covered yet."""
+        self._check_can("can_be_confirmed", _("Only draft contracts can be changed: %s"))
+        for contract in self:
+            cards = self.env["after_sales.warranty.card"].search(
+                [("partner_id", "child_of", contract.partner_id.commercial_partner_id.id)])
+            cards -= contract.line_ids.mapped("warranty_card_id")
+            contract.write({"line_ids": [(0, 0, {"warranty_card_id": card.id,
+                                                 "product_id": card.product_id.id,
+                                                 "lot_id": card.lot_id.id}) for card in cards]})
+        return True
+
+    @api.multi
+    def action_create_invoice(self):
+        """Button "Create Invoice": the next period's draft customer invoice."""
+        self._create_period_invoices()
+        return True
+
+    def _create_period_invoices(self):
+        """A draft customer invoice for the next invoicing period not invoiced yet (the whole
+        fee when invoiced once), per contract; finance validates it."""
+        self._check_group("after_sales_service.group_user",
+                          _("Only the after-sales department invoices contract fees."))
+        self._check_can("can_be_invoiced", _("Nothing left to invoice on: %s"))
+        product = self.env.ref("after_sales_service.product_contract_fee")
+        invoices = self.env["account.invoice"].sudo()  # drafted on behalf of the department
+        for contract in self:
+            index = contract.invoiced_period_count
+            start, end = contract._invoicing_periods()[index]
+            contract_type = dict(contract._fields["contract_type"]._description_selection(
+                self.env))[contract.contract_type]
+            name = _("%s %s: %s to %s") % (contract_type, contract.name, _str(start), _str(end))
+            invoice = contract._create_charge_invoice(
+                contract.partner_id, [(product, 1.0, contract._period_amount(index), name)],
+                contract.name, company=contract.company_id,
+                extra_vals={"after_sales_contract_id": contract.id,
+                            "user_id": contract.user_id.id or self.env.uid})
+            contract.message_post(body=_("Draft customer invoice created for %s to %s (total "
+                                         "%s).") % (_str(start), _str(end), formatLang(
+                                             self.env, invoice.amount_total,
+                                             currency_obj=invoice.currency_id)),
+                                  subtype="mail.mt_note")
+            invoices |= invoice
+        return invoices
+
+    @api.multi
+    def action_view_visits(self):
+        action = self.env.ref("after_sales_service.visit_action").read()[0]
+        action["domain"] = [("contract_id", "in", self.ids)]
+        action["context"] = {"default_contract_id": self[:1].id,
+                             "default_partner_id": self[:1].partner_id.id,
+                             "default_purpose": self[:1].visit_purpose}
+        return action
+
+    @api.multi
+    def action_view_invoices(self):
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [("after_sales_contract_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------ scheduled job
+
+    @api.model
+    def _cron_daily(self, today=None):
+        """Daily job: expired contracts, expiry flags, then the visits due ahead of time."""
+        today = today or fields.Date.context_today(self)
+        self._cron_expire(today)
+        self._cron_flag_expiring(today)
+        self._cron_schedule_visits(today)
+        return True
+
+    @api.model
+    def _cron_expire(self, today=None):
+        """Active contracts past their end date are expired (one write for all)."""
+        today = today or fields.Date.context_today(self)
+        self.env.cr.execute("SELECT id FROM after_sales_contract "
+                            "WHERE state = 'active' AND date_end < %s", (today,))
+        expired = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if expired:
+            expired.write({"state": "expired", "is_expiring": False, "next_visit_date": False})
+        return expired
+
+    @api.model
+    def _cron_flag_expiring(self, today=None):
+        """Flag the active contracts ending within the company's notice period (one UPDATE),
+        and give the responsible of each newly flagged one a to-do to renew it."""
+        today = today or fields.Date.context_today(self)
+        self.env.cr.execute("""
+            UPDATE after_sales_contract c
+               SET is_expiring = flag.value
+              FROM (SELECT c2.id, (c2.state = 'active' AND c2.date_end <= %(today)s::date
+                                   + COALESCE(rc.after_sales_contract_expiry_days, 30)) AS value
+                      FROM after_sales_contract c2
+                      JOIN res_company rc ON rc.id = c2.company_id) flag
+             WHERE flag.id = c.id AND c.is_expiring IS DISTINCT FROM flag.value
+         RETURNING c.id, c.is_expiring
+        """, {"today": today})
+        rows = self.env.cr.fetchall()
+        self.invalidate_cache(["is_expiring"], [row[0] for row in rows])
+        flagged = self.sudo().browse([row[0] for row in rows if row[1]])
+        flagged._schedule_expiry_activity()
+        return flagged
+
+    def _schedule_expiry_activity(self):
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for contract in self.filtered("user_id"):
+            self.env["mail.activity"].create({
+                "res_model_id": model_id, "res_id": contract.id,
+                "activity_type_id": activity_type.id, "user_id": contract.user_id.id,
+                "date_deadline": contract.date_end,
+                "summary": _("Contract %s ends on %s: renew it with the customer")
+                % (contract.name, contract.date_end),
+            })
+
+    @api.model
+    def _cron_schedule_visits(self, today=None):
+        """Plan the contract visits falling due within the company's lead time, in one pass.
+
+        One query selects the due contracts; each gets a visit per schedule date up to the
+        horizon (never after its end date), submitted for the general manager's approval like
+        every trip; `next_visit_date` then moves past them in the same transaction, and a
+        unique (contract, due date) key on the visit makes a second run create none."""
+        today = _date(today or fields.Date.context_today(self))
+        self.env.cr.execute("""
+            SELECT c.id FROM after_sales_contract c
+              JOIN res_company rc ON rc.id = c.company_id
+             WHERE c.state = 'active' AND c.visit_frequency != 'none'
+               AND c.next_visit_date IS NOT NULL
+               AND c.next_visit_date <= LEAST(c.date_end, %s::date
+                                              + COALESCE(rc.after_sales_contract_lead_days, 14))
+        """, (_str(today),))
+        contracts = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if not contracts:
+            return self.env["after_sales.visit"]
+        Visit = self.env["after_sales.visit"].sudo()
+        existing = {(v["contract_id"][0], v["contract_visit_date"]) for v in Visit.search_read(
+            [("contract_id", "in", contracts.ids), ("contract_visit_date", "!=", False)],
+            ["contract_id", "contract_visit_date"])}
+        vals_list, next_dates = [], {}
+        for contract in contracts:
+            end = _date(contract.date_end)
+            horizon = min(end, today + timedelta(days=contract.company_id
+                                                 .after_sales_contract_lead_days))
+            day = _date(contract.next_visit_date)
+            while day and day <= horizon:
+                if (contract.id, _str(day)) not in existing:
+                    vals_list.append(contract._prepare_visit_vals(day, today))
+                day = contract._visit_dates_after(day)
+            next_dates.setdefault(_str(day) if day and day <= end else False,
+                                  []).append(contract.id)
+        visits = Visit.browse()
+        for vals in vals_list:
+            visits |= Visit.create(vals)
+        if visits:
+            visits.action_submit()
+        for day, ids in next_dates.items():
+            self.sudo().browse(ids).write({"next_visit_date": day})
+        return visits
+
+    def _prepare_visit_vals(self, day, today):
+        """A visit of the contract due on `day`, planned that day (today if it is past) at the
+        company's morning start; in warranty, as the contract fee covers it."""
+        planned = max(day, today)
+        technicians = self.technician_ids.filtered(
+            lambda t: not t.after_sales_missing_qualifications(self.visit_purpose, _str(planned)))
+        return {
+            "contract_id": self.id, "contract_visit_date": _str(day),
+            "partner_id": self.partner_id.id, "company_id": self.company_id.id,
+            "site_address": self.site_address, "purpose": self.visit_purpose,
+            "product_ids": [(6, 0, self._covered_products().ids)],
+            "technician_ids": [(6, 0, technicians.ids)],
+            "date_planned": self.company_id.after_sales_visit_datetime(planned),
+            "in_warranty": True,
+        }
+
+
+class ContractLine(models.Model):
+    """An installed product covered by a contract (its warranty card, or a product and serial)."""
+
+    _name = "after_sales.contract.line"
+    _description = "Contract Covered Product"
+    _order = "contract_id, id"
+
+    contract_id = fields.Many2one("after_sales.contract", required=True, ondelete="cascade",
+                                  index=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", readonly=True)
+    warranty_card_id = fields.Many2one("after_sales.warranty.card", "Installed Product",
+                                       index=True)
+    product_id = fields.Many2one("product.product", "Product", required=True, index=True)
+    lot_id = fields.Many2one("stock.production.lot", "Serial Number", index=True,
+                             domain="[('product_id', '=', product_id)]")
+    warranty_end = fields.Date(related="warranty_card_id.warranty_end", readonly=True)
+    note = fields.Char("Location / Notes")
+
+    @api.onchange("warranty_card_id")
+    def _onchange_warranty_card_id(self):
+        card = self.warranty_card_id
+        if card:
+            self.product_id = card.product_id
+            self.lot_id = card.lot_id
+
+    @api.model
+    def create(self, vals):
+        if vals.get("warranty_card_id"):
+            card = self.env["after_sales.warranty.card"].browse(vals["warranty_card_id"])
+            vals = dict(vals, product_id=vals.get("product_id") or card.product_id.id,
+                        lot_id=vals.get("lot_id") or card.lot_id.id)
+        return super(ContractLine, self).create(vals)
+
+    @api.constrains("warranty_card_id", "contract_id")
+    def _check_customer(self):
+        for line in self.filtered("warranty_card_id"):
+            card_customer = line.warranty_card_id.partner_id.commercial_partner_id
+            if card_customer != line.contract_id.partner_id.commercial_partner_id:
+                raise ValidationError(_("Installed product %s belongs to another customer.")
+                                      % line.warranty_card_id.display_name)
