@@ -296,13 +296,17 @@ class Contract(models.Model):
         if empty:
             raise UserError(_("Add the installed products the contract covers first: %s")
                             % ", ".join(empty.mapped("name")))
+        today = fields.Date.context_today(self)
+        groups = {}  # one write per distinct set of values
         for contract in self:
             first = contract.first_visit_date or contract.date_start
-            contract.write({
-                "state": "active",
-                "next_visit_date": first if contract.visit_frequency != "none" else False,
-                "date_signed": contract.date_signed or fields.Date.context_today(self),
-            })
+            key = (first if contract.visit_frequency != "none" else False,
+                   contract.date_signed or today)
+            groups.setdefault(key, self.browse())
+            groups[key] |= contract
+        for (next_visit, signed), contracts in groups.items():
+            contracts.write({"state": "active", "next_visit_date": next_visit,
+                             "date_signed": signed})
         return True
 
     @api.multi
