@@ -51,16 +51,11 @@ class Contract(models.Model):
 
     _name = "after_sales.contract"
     _description = "Maintenance / Warranty Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin",
-                "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.contract"
     _order = "date_end desc, id desc"
     _reason_actions = ("cancel",)
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")

@@ -23,15 +23,11 @@ class Demand(models.Model):
 
     _name = "after_sales.demand"
     _description = "Customer Service Requirement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.demand"
     _order = "id desc"
     _reason_actions = ("refuse",)
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
     user_id = fields.Many2one("res.users", "Requested By", required=True, index=True,
