@@ -47,6 +47,7 @@
         "reports/complaint_templates.xml",
         "views/request_complaint_views.xml",
         "data/callback_data.xml",
+        "reports/callback_reports.xml",
         "views/callback_views.xml",
         "reports/parts_order_reports.xml",
         "views/parts_order_views.xml",
@@ -56,6 +57,7 @@
         "data/expense_data.xml",
         "views/expense_claim_views.xml",
         "reports/visit_reports.xml",
+        "views/dashboard_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -43,3 +43,4 @@ from . import request_parts
 from . import parts_issue_report
 from . import expense_claim
 from . import visit_report
+from . import dashboard

@@ -7,3 +7,5 @@ from . import test_return
 from . import test_parts
 from . import test_callback
 from . import test_expense_claim
+from . import test_reports
+from . import test_dashboard
