@@ -47,6 +47,7 @@
         "reports/complaint_templates.xml",
         "views/request_complaint_views.xml",
         "data/callback_data.xml",
+        "reports/callback_reports.xml",
         "views/callback_views.xml",
         "reports/parts_order_reports.xml",
         "views/parts_order_views.xml",
@@ -61,6 +62,7 @@
         "views/contract_views.xml",
         "views/demand_views.xml",
         "views/visit_mobile_views.xml",
+        "views/dashboard_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

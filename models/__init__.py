@@ -48,3 +48,4 @@ from . import contract_links
 from . import callback_contract
 from . import demand
 from . import visit_mobile
+from . import dashboard

@@ -466,6 +466,15 @@ class ReturnCase(models.Model):
         return self.env["after_sales.reason.wizard"].open_for(
             self, "instruct", _("General Manager's Instruction"))
 
+    def _exchange_form_steps(self):
+        """The steps of the exchange form (换货单) in their order, each with its signature (an
+        empty record when not signed yet), for the printed form."""
+        self.ensure_one()
+        Approval = self.env["after_sales.return.approval"]
+        labels = Approval._fields["step"]._description_selection(self.env)
+        signed = {approval.step: approval for approval in self.approval_ids}
+        return [(label, signed.get(step, Approval)) for step, label in labels]
+
     # ------------------------------------------------------------------ inspection
 
     @api.multi

@@ -9,3 +9,5 @@ from . import test_callback
 from . import test_expense_claim
 from . import test_contract
 from . import test_demand
+from . import test_reports
+from . import test_dashboard

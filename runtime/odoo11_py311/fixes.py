@@ -9,6 +9,8 @@ import collections
 import collections.abc
 import inspect
 import os
+import re
+import subprocess
 import sys
 import threading
 from opcode import opmap
@@ -250,6 +252,167 @@ def lxml5_addnext_tail(ir_ui_view):
     ir_ui_view.add_text_before = add_text_before_lxml4
 
 
+# wkhtmltopdf built against an unpatched Qt (Debian's): what `wkhtmltopdf --version` says about
+# each binary, cached per path.
+_WKHTMLTOPDF_UNPATCHED = {}
+# Top margin (mm) of a page whose header is now part of the body, instead of the space the
+# paper format reserves for --header-html (European A4: 40 mm).
+INLINE_HEADER_MARGIN_TOP = 10
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+_PAGE_NUMBER_TEXT_MAX = 12  # "Page: / " around the numbers, in any language
+
+
+def wkhtmltopdf_unpatched_qt(binary):
+    """Whether this wkhtmltopdf binary was built against an unpatched Qt (cached per path).
+
+    Patched builds say so in their version ("wkhtmltopdf 0.12.6 (with patched qt)"); Debian's
+    says "wkhtmltopdf 0.12.6". A binary that does not answer is not judged unpatched."""
+    if binary not in _WKHTMLTOPDF_UNPATCHED:
+        try:
+            out = subprocess.run([binary, "--version"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = b""
+        _WKHTMLTOPDF_UNPATCHED[binary] = bool(out.strip()) \
+            and b"with patched qt" not in out.lower()
+    return _WKHTMLTOPDF_UNPATCHED[binary]
+
+
+def _has_class(name):
+    return "contains(concat(' ', normalize-space(@class), ' '), ' %s ')" % name
+
+
+def _only_page_number_around(node):
+    """Whether the parent of node holds nothing else than node and a short text ("Page:",
+    "/", "of", in any language): other children without text (the other number) are allowed."""
+    parent = node.getparent()
+    text = parent.text or ""
+    for child in parent:
+        text += child.tail or ""
+        if child is not node and isinstance(child.tag, str) and child.text_content().strip():
+            return False
+    return len("".join(text.split())) <= _PAGE_NUMBER_TEXT_MAX
+
+
+def _report_part(part_html, index):
+    """The header (or footer) of body number ``index`` out of the --header-html document Odoo
+    builds: web.minimal_layout around div#minimal_layout_report_headers, whose children are the
+    headers of the bodies in order (its subst() script picks child ``index``). None if empty."""
+    import lxml.html
+    if not part_html:
+        return None
+    if isinstance(part_html, bytes):
+        part_html = part_html.decode("utf-8")
+    root = lxml.html.fromstring(part_html)
+    containers = root.xpath("//*[@id='minimal_layout_report_headers' or "
+                            "@id='minimal_layout_report_footers']")
+    if containers:
+        parts = [child for child in containers[0] if isinstance(child.tag, str)]
+    else:  # a header made by hand (stock's traceability report): the whole body
+        body = root.find(".//body")
+        body = body if body is not None else root
+        body.tag = "div"
+        body.attrib.clear()
+        parts = [body]
+    if not parts:
+        return None
+    part = parts[index] if index < len(parts) else parts[-1]
+    # page numbers are filled by subst() from wkhtmltopdf's page variables, which a body does
+    # not have: drop the smallest block that holds nothing but them ("Page: x / y")
+    for span in part.xpath(".//*[%s or %s]" % (_has_class("page"), _has_class("topage"))):
+        if part not in span.iterancestors():
+            continue  # already dropped with its block
+        node = span
+        while node.getparent() is not None and node.getparent() is not part \
+                and _only_page_number_around(node):
+            node = node.getparent()
+        if node is not part:
+            node.drop_tree()
+    for node in part.iter():
+        for attribute in [a for a in node.attrib if a.startswith("data-oe-")]:
+            del node.attrib[attribute]  # QWeb's editing marks, not content
+    part.tail = None
+    html = lxml.html.tostring(part, encoding="unicode")
+    return html if part.text_content().strip() or part.xpath(".//img") else None
+
+
+def inline_report_header_footer(body, header=None, footer=None, index=0):
+    """Body number ``index`` of a report with its own header at the top of the page and its
+    footer at the end of the body, as the patched Qt's --header-html/--footer-html with the
+    subst() script of web.minimal_layout would show them. Bytes in, bytes out; the rest of the
+    body is untouched (its <base href> and assets included)."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    head = _report_part(header, index)
+    foot = _report_part(footer, index)
+    if head:
+        match = _BODY_OPEN.search(text)
+        if match:
+            text = text[:match.end()] + head + text[match.end():]
+    if foot:
+        matches = list(_BODY_CLOSE.finditer(text))
+        if matches:
+            at = matches[-1].start()
+            text = text[:at] + '<div style="margin-top: 16px;">' + foot + "</div>" + text[at:]
+    return text.encode("utf-8")
+
+
+def wkhtmltopdf_unpatched_qt_reports(ir_actions_report):
+    """wkhtmltopdf built against an unpatched Qt (Debian's 0.12.6) prints no company header or
+    footer and returns an empty PDF for several records.
+
+    It ignores --header-html/--footer-html ("not support using unpatched qt, and will be
+    ignored"), so web.external_layout loses the company's name, address and phone; and it refuses
+    more than one input document ("does not support more than one input document", exit code 1,
+    no output file), while Odoo's _run_wkhtmltopdf passes one input per record, accepts exit code
+    1 and reads its own empty temporary file: printing two records gives an empty PDF. With such
+    a binary, each body gets its header and footer inlined (top and end of the body, one record
+    per page at least), is converted on its own, and the PDFs are merged with PyPDF2. Patched
+    builds are left alone."""
+    cls = ir_actions_report.IrActionsReport
+    run_wkhtmltopdf = cls._run_wkhtmltopdf
+    if getattr(run_wkhtmltopdf, "_odoo11_py311", False):
+        return
+    try:
+        binary = ir_actions_report._get_wkhtmltopdf_bin()
+    except (IOError, OSError):
+        binary = None
+    if not binary or not wkhtmltopdf_unpatched_qt(binary):
+        return
+    api, _, UserError = ir_actions_report.api, ir_actions_report._, ir_actions_report.UserError
+
+    def _run_wkhtmltopdf(self, bodies, header=None, footer=None, landscape=False,
+                         specific_paperformat_args=None, set_viewport_size=False):
+        if not bodies:
+            return run_wkhtmltopdf(self, bodies, header=header, footer=footer,
+                                   landscape=landscape,
+                                   specific_paperformat_args=specific_paperformat_args,
+                                   set_viewport_size=set_viewport_size)
+        args = dict(specific_paperformat_args or {})
+        if _report_part(header, 0):
+            paperformat = self.paperformat_id or self.env.user.company_id.paperformat_id
+            margin = args.get("data-report-margin-top") or paperformat.margin_top
+            args["data-report-margin-top"] = min(float(margin or 0), INLINE_HEADER_MARGIN_TOP)
+        pdfs = []
+        for index, body in enumerate(bodies):
+            pdf = run_wkhtmltopdf(
+                self, [inline_report_header_footer(body, header, footer, index)],
+                landscape=landscape, specific_paperformat_args=args,
+                set_viewport_size=set_viewport_size)
+            if not pdf.startswith(b"%PDF"):
+                raise UserError(_("Wkhtmltopdf produced no PDF."))
+            pdfs.append(pdf)
+        if len(pdfs) == 1:
+            return pdfs[0]
+        from odoo.tools.pdf import merge_pdf
+        return merge_pdf(pdfs)
+
+    _run_wkhtmltopdf = api.model(_run_wkhtmltopdf)
+    _run_wkhtmltopdf.origin = run_wkhtmltopdf
+    _run_wkhtmltopdf._odoo11_py311 = True
+    cls._run_wkhtmltopdf = _run_wkhtmltopdf
+
+
 BEFORE_IMPORT = (
     py310_collections_abc_aliases,
     py311_inspect_getargspec,
@@ -264,4 +427,5 @@ AFTER_IMPORT = (
     ("odoo.tools.safe_eval", py311_safe_eval_opcodes),
     ("odoo.addons.base.ir.ir_qweb.qweb", py38_qweb_ast),
     ("odoo.addons.base.ir.ir_ui_view", lxml5_addnext_tail),
+    ("odoo.addons.base.ir.ir_actions_report", wkhtmltopdf_unpatched_qt_reports),
 )

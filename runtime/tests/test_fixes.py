@@ -4,6 +4,7 @@
 """
 import base64
 import os
+import shutil
 import sys
 import threading
 import unittest
@@ -259,6 +260,134 @@ class TestQWebAst(unittest.TestCase):
         ns = {}
         exec(compile(module, "<t>", "exec"), ns)
         self.assertIsNone(ns["f"](1))
+
+
+# web.minimal_layout's output, shortened: the <base href> comes before the doctype
+BODY = ('<base href="http://localhost:8069">\n<!DOCTYPE html>\n<html style="height: 0;">'
+        '<head><meta charset="utf-8"/></head><body class="container" onload="subst()">'
+        '<div class="article o_report_layout_standard"><div class="page"><h3>%s</h3></div>'
+        '</div></body></html>')
+# what Odoo's _prepare_html puts in --header-html and --footer-html: every record's part, in the
+# order of the bodies, under one container (subst() keeps child number N for body N)
+HEADERS = ('<base href="http://localhost:8069">\n<!DOCTYPE html><html><head><script>function '
+           'subst() {}</script></head><body class="container" onload="subst()">'
+           '<div id="minimal_layout_report_headers">%s</div></body></html>')
+HEADER = ('<div class="header"><div class="row"><div class="col-xs-6" name="company_address">'
+          '<span data-oe-model="res.partner" data-oe-id="1" data-oe-field="name">%s</span>'
+          '</div></div></div>')
+FOOTERS = HEADERS.replace("headers", "footers")
+FOOTER = ('<div class="footer"><div class="text-center" style="border-top: 1px solid black;">'
+          '<ul class="list-inline mb4"><li>Phone: <span>%s</span></li></ul>'
+          '<div class="text-muted">Page: <span class="page"></span> / '
+          '<span class="topage"></span></div></div></div>')
+
+
+class FakePaperformat(object):
+    """base.paperformat_euro"""
+    format, page_height, page_width, orientation, dpi = "A4", 0, 0, "Portrait", 90
+    margin_top, margin_bottom, margin_left, margin_right = 40, 28, 7, 7
+    header_spacing, header_line = 35, False
+
+
+class FakeReport(object):
+    """What _run_wkhtmltopdf uses of an ir.actions.report record: its paper format and
+    _build_wkhtmltopdf_args (Odoo's own)."""
+    paperformat_id = FakePaperformat()
+
+    def _build_wkhtmltopdf_args(self, *args, **kwargs):
+        from odoo.addons.base.ir.ir_actions_report import IrActionsReport
+        return IrActionsReport._build_wkhtmltopdf_args(self, *args, **kwargs)
+
+
+def pdf_text(pdf):
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        return subprocess.check_output(["pdftotext", f.name, "-"]).decode("utf-8")
+
+
+class TestWkhtmltopdfUnpatchedQt(unittest.TestCase):
+
+    def fake_binary(self, version):
+        import stat
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="wkhtmltopdf.")
+        with os.fdopen(fd, "w") as f:
+            f.write("#!/bin/sh\necho '%s'\n" % version)
+        os.chmod(path, stat.S_IRWXU)
+        self.addCleanup(os.unlink, path)
+        return path
+
+    def test_detection(self):
+        from odoo11_py311.fixes import wkhtmltopdf_unpatched_qt
+        self.assertTrue(wkhtmltopdf_unpatched_qt(self.fake_binary("wkhtmltopdf 0.12.6")))
+        patched = self.fake_binary("wkhtmltopdf 0.12.6 (with patched qt)")
+        self.assertFalse(wkhtmltopdf_unpatched_qt(patched))
+        os.unlink(patched)  # cached: not asked again
+        self.addCleanup(open(patched, "w").close)
+        self.assertFalse(wkhtmltopdf_unpatched_qt(patched))
+        self.assertFalse(wkhtmltopdf_unpatched_qt("/nonexistent/wkhtmltopdf"))
+
+    def test_header_and_footer_of_each_body(self):
+        from odoo11_py311.fixes import inline_report_header_footer
+        header = HEADERS % (HEADER % "Company A" + HEADER % "Company B")
+        footer = FOOTERS % (FOOTER % "021-1111" + FOOTER % "021-2222")
+        html = inline_report_header_footer((BODY % "SR0002").encode(), header.encode(),
+                                           footer.encode(), 1).decode()
+        self.assertTrue(html.startswith('<base href="http://localhost:8069">\n<!DOCTYPE html>'))
+        body = html[html.index("<body"):]
+        self.assertLess(body.index("Company B"), body.index("SR0002"))
+        self.assertLess(body.index("SR0002"), body.index("021-2222"))
+        self.assertLess(body.index("021-2222"), body.index("</body>"))
+        for absent in ("Company A", "021-1111", "Page:", '<span class="page"', "topage", "data-oe-",
+                       "minimal_layout_report"):
+            self.assertNotIn(absent, html)
+        self.assertIn('<div class="header">', body)  # the layouts' own classes and styles stay
+        self.assertIn('border-top: 1px solid black;', body)
+
+    def test_clean_layout_page_number_and_hand_made_header(self):
+        from odoo11_py311.fixes import inline_report_header_footer
+        footer = FOOTERS % (
+            '<div class="footer o_clean_footer"><div class="row mt8">'
+            '<div class="col-xs-4">Shanghai</div><div class="col-xs-1">'
+            '<ul class="list-inline pagenumber pull-right text-center"><li><strong>'
+            '<span class="page"></span></strong></li></ul></div></div></div>')
+        header = ('<html><head></head><body><div class="header">Traceability</div>'
+                  '</body></html>')  # as stock's traceability report builds it
+        html = inline_report_header_footer(BODY % "X", header, footer, 0).decode()
+        self.assertIn("Shanghai", html)
+        self.assertNotIn("pagenumber", html)
+        self.assertLess(html.index("Traceability"), html.index("X</h3>"))
+        self.assertEqual(html.count("<body"), 1)
+        self.assertEqual(inline_report_header_footer(BODY % "X"), (BODY % "X").encode())
+
+    @unittest.skipUnless(shutil.which("wkhtmltopdf") and shutil.which("pdftotext"),
+                         "needs wkhtmltopdf and pdftotext")
+    def test_two_records_with_their_headers(self):
+        from odoo.addons.base.ir.ir_actions_report import IrActionsReport
+        from odoo11_py311.fixes import wkhtmltopdf_unpatched_qt
+        run = IrActionsReport._run_wkhtmltopdf
+        if not wkhtmltopdf_unpatched_qt(shutil.which("wkhtmltopdf")):
+            self.assertFalse(getattr(run, "_odoo11_py311", False))  # patched Qt: left alone
+            self.skipTest("wkhtmltopdf has a patched Qt")
+        self.assertTrue(run._odoo11_py311)
+        bodies = [(BODY % "SR0001").encode(), (BODY % "SR0002").encode()]
+        header = (HEADERS % (HEADER % "Company A" + HEADER % "Company B")).encode()
+        footer = (FOOTERS % (FOOTER % "021-1111" + FOOTER % "021-2222")).encode()
+        # the cause: one run with two inputs exits with code 1 and no output, which Odoo
+        # accepts, reading back its own empty temporary file
+        self.assertEqual(run.origin(FakeReport(), bodies, header=header, footer=footer), b"")
+        pdf = run(FakeReport(), bodies, header=header, footer=footer)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        pages = pdf_text(pdf).split("\f")
+        self.assertIn("Company A", pages[0])
+        self.assertIn("SR0001", pages[0])
+        self.assertIn("021-1111", pages[0])
+        self.assertIn("Company B", pages[1])
+        self.assertIn("SR0002", pages[1])
+        self.assertIn("021-2222", pages[1])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+from datetime import datetime
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from .request import OPEN_STATES
+
+GROUP_USER = "after_sales_service.group_user"
+GROUP_QUALITY = "after_sales_service.group_quality"
+GROUP_MANAGER = "after_sales_service.group_manager"
+GROUP_GM = "after_sales_service.group_general_manager"
+GROUP_FINANCE = "account.group_account_invoice"
+
+# Each tile: the model it counts, the group it is shown to (None: everyone who opens the
+# dashboard, counting what their access rules let them read) and the action its list opens.
+TILES = {
+    "late_request": ("after_sales.request", None, "after_sales_service.request_action"),
+    "dispatch_request": ("after_sales.request", GROUP_USER, "after_sales_service.request_action"),
+    "overdue_callback": ("after_sales.callback", GROUP_USER,
+                         "after_sales_service.callback_action"),
+    "visit_gm": ("after_sales.visit", GROUP_GM, "after_sales_service.visit_action"),
+    "parts_order_manager": ("after_sales.parts.order", GROUP_MANAGER,
+                            "after_sales_service.parts_order_action"),
+    "expense_manager": ("after_sales.expense.claim", GROUP_MANAGER,
+                        "after_sales_service.expense_claim_action"),
+    "expense_finance": ("after_sales.expense.claim", GROUP_FINANCE,
+                        "after_sales_service.expense_claim_action"),
+    "expense_gm": ("after_sales.expense.claim", GROUP_GM,
+                   "after_sales_service.expense_claim_action"),
+    "compensation_quality": ("after_sales.return.compensation", GROUP_QUALITY,
+                             "after_sales_service.return_compensation_action"),
+    "compensation_gm": ("after_sales.return.compensation", GROUP_GM,
+                        "after_sales_service.return_compensation_action"),
+    "compensation_finance": ("after_sales.return.compensation", GROUP_FINANCE,
+                             "after_sales_service.return_compensation_action_finance"),
+    "disposition_quality": ("after_sales.return", GROUP_QUALITY,
+                            "after_sales_service.return_action"),
+    "exchange_gm": ("after_sales.return", GROUP_GM, "after_sales_service.return_action"),
+    "satisfaction": ("after_sales.satisfaction.report", GROUP_USER,
+                     "after_sales_service.satisfaction_report_action"),
+}
+# Approval steps read from the state of one model: one read_group per model for all its tiles.
+STATE_TILES = {
+    "after_sales.expense.claim": {"expense_manager": "submitted",
+                                  "expense_finance": "manager_approved",
+                                  "expense_gm": "finance_approved"},
+    "after_sales.return.compensation": {"compensation_quality": "to_review",
+                                        "compensation_gm": "to_approve",
+                                        "compensation_finance": "approved"},
+    "after_sales.visit": {"visit_gm": "to_approve"},
+    "after_sales.parts.order": {"parts_order_manager": "to_approve"},
+    "after_sales.return": {"disposition_quality": "inspected"},
+}
+
+
+class Dashboard(models.TransientModel):
+    """The after-sales dashboard: what is late today, what waits for the user's approval, and
+    this month's satisfaction rate. A transient record per opening, its figures computed when
+    read (one query per kind of document); each tile opens the list it counts."""
+
+    _name = "after_sales.dashboard"
+    _description = "After-Sales Dashboard"
+    _transient_max_hours = 12.0  # a dashboard left open during the working day still works
+
+    late_request_count = fields.Integer("Late Requests", compute="_compute_figures")
+    dispatch_request_count = fields.Integer("Requests to Dispatch", compute="_compute_figures",
+                                            groups=GROUP_USER)
+    overdue_callback_count = fields.Integer("Overdue Callbacks", compute="_compute_figures",
+                                            groups=GROUP_USER)
+    visit_gm_count = fields.Integer("Visits to Approve", compute="_compute_figures",
+                                    groups=GROUP_GM)
+    parts_order_manager_count = fields.Integer("Outbound Orders to Approve",
+                                               compute="_compute_figures", groups=GROUP_MANAGER)
+    expense_manager_count = fields.Integer("Expense Claims: Manager's Approval",
+                                           compute="_compute_figures", groups=GROUP_MANAGER)
+    expense_finance_count = fields.Integer("Expense Claims: Finance Check",
+                                           compute="_compute_figures", groups=GROUP_FINANCE)
+    expense_gm_count = fields.Integer("Expense Claims: General Manager's Approval",
+                                      compute="_compute_figures", groups=GROUP_GM)
+    compensation_quality_count = fields.Integer("Compensation: Quality Review",
+                                                compute="_compute_figures", groups=GROUP_QUALITY)
+    compensation_gm_count = fields.Integer("Compensation: General Manager's Approval",
+                                           compute="_compute_figures", groups=GROUP_GM)
+    compensation_finance_count = fields.Integer("Compensation to Execute",
+                                                compute="_compute_figures", groups=GROUP_FINANCE)
+    disposition_quality_count = fields.Integer("Dispositions to Approve",
+                                               compute="_compute_figures", groups=GROUP_QUALITY)
+    exchange_gm_count = fields.Integer("Exchange Forms to Instruct", compute="_compute_figures",
+                                       groups=GROUP_GM)
+    satisfaction_rate = fields.Float("Satisfaction Rate This Month (%)", digits=(16, 1),
+                                     compute="_compute_figures", groups=GROUP_USER)
+    satisfaction_answered = fields.Integer("Callbacks Answered This Month",
+                                           compute="_compute_figures", groups=GROUP_USER)
+
+    @api.multi
+    def name_get(self):
+        return [(dashboard.id, _("After-Sales Dashboard")) for dashboard in self]
+
+    @api.model
+    def action_open_dashboard(self):
+        """The menu's server action: a fresh dashboard of the current user."""
+        dashboard = self.create({})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("After-Sales Dashboard"),
+            "res_model": self._name,
+            "res_id": dashboard.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("after_sales_service.dashboard_view_form").id, "form")],
+            "target": "current",
+        }
+
+    @api.multi
+    def action_refresh(self):
+        """The figures are computed when read: reloading the form refreshes them."""
+        return True
+
+    @api.multi
+    def action_open_tile(self):
+        """The list behind a tile (the tile's key comes in the button's context)."""
+        tile = self.env.context.get("tile")
+        if tile not in self._visible_tiles():
+            raise AccessError(_("This list is not on your dashboard."))
+        action = self.env.ref(TILES[tile][2]).read()[0]
+        field = "satisfaction_rate" if tile == "satisfaction" else tile + "_count"
+        views = action.get("views") or []
+        label = self._fields[field].get_description(self.env)["string"]
+        action.update({
+            "name": label,
+            "display_name": label,
+            "domain": self._tile_domain(tile),
+            "context": {},
+            "target": "current",
+            # a list first, where the action has one
+            "views": sorted(views, key=lambda view: view[1] != "tree"),
+        })
+        return action
+
+    # ------------------------------------------------------------------ figures
+
+    def _compute_figures(self):
+        figures = self._figures()
+        for dashboard in self:
+            dashboard.update(figures)
+
+    def _visible_tiles(self):
+        """The tiles of the current user: their group, and read access to what they count."""
+        user = self.env.user
+        return {tile for tile, (model, group, _action) in TILES.items()
+                if (not group or user.has_group(group))
+                and self.env[model].check_access_rights("read", raise_exception=False)}
+
+    def _figures(self):
+        tiles = self._visible_tiles()
+        values = {tile + "_count": 0 for tile in TILES if tile != "satisfaction"}
+        values.update(satisfaction_rate=0.0, satisfaction_answered=0)
+        counted = set()
+        for model, states in STATE_TILES.items():
+            wanted = {tile: state for tile, state in states.items() if tile in tiles}
+            if not wanted:
+                continue
+            groups = self.env[model].read_group(
+                [("state", "in", list(wanted.values()))], ["state"], ["state"])
+            by_state = {group["state"]: group["state_count"] for group in groups}
+            for tile, state in wanted.items():
+                values[tile + "_count"] = by_state.get(state, 0)
+            counted.update(wanted)
+        for tile in tiles - counted - {"satisfaction"}:
+            values[tile + "_count"] = self.env[TILES[tile][0]].search_count(
+                self._tile_domain(tile))
+        if "satisfaction" in tiles:
+            values.update(self._satisfaction_figures())
+        return values
+
+    def _satisfaction_figures(self):
+        """This month's rate as the satisfaction analysis computes it: satisfied / answered."""
+        groups = self.env["after_sales.satisfaction.report"].read_group(
+            self._tile_domain("satisfaction"), ["answered", "satisfied"], [])
+        answered = groups and groups[0]["answered"] or 0
+        satisfied = groups and groups[0]["satisfied"] or 0
+        return {"satisfaction_answered": answered,
+                "satisfaction_rate": answered and 100.0 * satisfied / answered or 0.0}
+
+    def _tile_domain(self, tile):
+        """The records a tile counts, which its list shows."""
+        for states in STATE_TILES.values():
+            if tile in states:
+                return [("state", "=", states[tile])]
+        now = fields.Datetime.now()
+        if tile == "late_request":  # as the time limits job flags them, without waiting for it
+            return [("state", "in", OPEN_STATES), "|", ("resolve_deadline", "<=", now),
+                    "&", ("date_response", "=", False), ("response_deadline", "<=", now)]
+        if tile == "dispatch_request":
+            return [("needs_dispatch", "=", True), ("state", "=", "new")]
+        if tile == "overdue_callback":
+            return [("state", "=", "todo"), ("date_due", "<", now)]
+        if tile == "exchange_gm":
+            return [("id", "in", self._exchange_to_instruct_ids())]
+        if tile == "satisfaction":
+            start, end = self._month_bounds()
+            return [("date_done", ">=", start), ("date_done", "<", end)]
+        raise KeyError(tile)
+
+    def _exchange_to_instruct_ids(self):
+        """Open cases whose exchange form the office has checked, waiting for the general
+        manager's instruction (can_be_instructed, in one query)."""
+        self.env.cr.execute("""
+            SELECT r.id FROM after_sales_return r
+             WHERE r.state NOT IN ('draft', 'done', 'cancelled')
+               AND EXISTS (SELECT 1 FROM after_sales_return_approval a
+                            WHERE a.return_id = r.id AND a.step = 'office')
+               AND NOT EXISTS (SELECT 1 FROM after_sales_return_approval a
+                                WHERE a.return_id = r.id AND a.step = 'gm')
+        """)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _month_bounds(self):
+        """The current month in the user's time zone, as UTC datetime strings [start, end)."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        start = fields.Date.from_string(fields.Date.context_today(self)).replace(day=1)
+        end = start + relativedelta(months=1)
+
+        def to_utc(day):
+            local = tz.localize(datetime(day.year, day.month, day.day))
+            return fields.Datetime.to_string(local.astimezone(pytz.utc).replace(tzinfo=None))
+
+        return to_utc(start), to_utc(end)
