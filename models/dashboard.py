@@ -22,6 +22,9 @@ TILES = {
     "dispatch_request": ("after_sales.request", GROUP_USER, "after_sales_service.request_action"),
     "overdue_callback": ("after_sales.callback", GROUP_USER,
                          "after_sales_service.callback_action"),
+    "demand_to_plan": ("after_sales.demand", GROUP_USER, "after_sales_service.demand_action"),
+    "expiring_contract": ("after_sales.contract", GROUP_USER,
+                          "after_sales_service.contract_action"),
     "visit_gm": ("after_sales.visit", GROUP_GM, "after_sales_service.visit_action"),
     "parts_order_manager": ("after_sales.parts.order", GROUP_MANAGER,
                             "after_sales_service.parts_order_action"),
@@ -54,6 +57,7 @@ STATE_TILES = {
     "after_sales.visit": {"visit_gm": "to_approve"},
     "after_sales.parts.order": {"parts_order_manager": "to_approve"},
     "after_sales.return": {"disposition_quality": "inspected"},
+    "after_sales.demand": {"demand_to_plan": "submitted"},
 }
 
 
@@ -71,6 +75,10 @@ class Dashboard(models.TransientModel):
                                             groups=GROUP_USER)
     overdue_callback_count = fields.Integer("Overdue Callbacks", compute="_compute_figures",
                                             groups=GROUP_USER)
+    demand_to_plan_count = fields.Integer("Requirement Forms to Plan",
+                                          compute="_compute_figures", groups=GROUP_USER)
+    expiring_contract_count = fields.Integer("Contracts Expiring", compute="_compute_figures",
+                                             groups=GROUP_USER)
     visit_gm_count = fields.Integer("Visits to Approve", compute="_compute_figures",
                                     groups=GROUP_GM)
     parts_order_manager_count = fields.Integer("Outbound Orders to Approve",
@@ -198,6 +206,8 @@ class Dashboard(models.TransientModel):
             return [("needs_dispatch", "=", True), ("state", "=", "new")]
         if tile == "overdue_callback":
             return [("state", "=", "todo"), ("date_due", "<", now)]
+        if tile == "expiring_contract":
+            return [("state", "=", "active"), ("is_expiring", "=", True)]
         if tile == "exchange_gm":
             return [("id", "in", self._exchange_to_instruct_ids())]
         if tile == "satisfaction":

@@ -176,6 +176,12 @@ class TestContract(AfterSalesCase):
         self.assertTrue(contract.is_expiring)
         self.assertFalse(cancelled.is_expiring)
         self.assertIn(contract, self.Contract.search([("is_expiring", "=", True)]))
+        # the department's dashboard counts it, and its tile lists it
+        dashboard = self.env["after_sales.dashboard"].sudo(self.user_as).create({})
+        tile = dashboard.with_context(tile="expiring_contract").action_open_tile()
+        self.assertIn(contract, self.Contract.search(tile["domain"]))
+        self.assertEqual(dashboard.expiring_contract_count,
+                         self.Contract.search_count(tile["domain"]))
         todo = contract.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo"))
         self.assertEqual(todo.user_id, self.user_as)

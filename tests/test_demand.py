@@ -49,11 +49,15 @@ class TestDemand(AfterSalesCase):
 
     def test_demand_to_visit_with_fields_copied(self):
         self.assertEqual(self.delivery.state, "done")
+        to_plan = self.env["after_sales.dashboard"].sudo(self.user_as).create({})
+        before = to_plan.demand_to_plan_count
         demand = self._demand()
         self.assertTrue(demand.name.startswith("XQ"))
         self.assertEqual((demand.state, demand.user_id), ("draft", self.user_sales))
         demand.action_submit()
         self.assertEqual(demand.state, "submitted")
+        to_plan.invalidate_cache()
+        self.assertEqual(to_plan.demand_to_plan_count, before + 1)  # on the department's dashboard
         found = demand.sudo()
         self.assertEqual((found.picking_id, found.lot_id), (self.delivery, self.lot))
         self.assertEqual(found.date_delivered, self.delivery.date_done[:10])
