@@ -16,6 +16,7 @@
         "account_invoicing",
         "web_widget_digitized_signature",
         "stock_account",
+        "report_xlsx",
     ],
     "data": [
         "security/after_sales_security.xml",
@@ -56,6 +57,12 @@
         "data/expense_data.xml",
         "views/expense_claim_views.xml",
         "reports/visit_reports.xml",
+        "reports/statistics_reports.xml",
+        "views/request_report_views.xml",
+        "views/visit_technician_report_views.xml",
+        "views/complaint_report_views.xml",
+        "views/money_report_views.xml",
+        "wizards/statistics_wizard_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -43,3 +43,8 @@ from . import request_parts
 from . import parts_issue_report
 from . import expense_claim
 from . import visit_report
+from . import request_report
+from . import visit_technician_report
+from . import complaint_report
+from . import money_report
+from . import statistics_xlsx

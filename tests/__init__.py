@@ -7,3 +7,4 @@ from . import test_return
 from . import test_parts
 from . import test_callback
 from . import test_expense_claim
+from . import test_statistics
