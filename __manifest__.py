@@ -61,6 +61,7 @@
         "views/request_report_views.xml",
         "views/visit_technician_report_views.xml",
         "views/complaint_report_views.xml",
+        "views/complaint_action_report_views.xml",
         "views/money_report_views.xml",
         "wizards/statistics_wizard_views.xml",
     ],

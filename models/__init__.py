@@ -48,3 +48,4 @@ from . import visit_technician_report
 from . import complaint_report
 from . import money_report
 from . import statistics_xlsx
+from . import complaint_action_report

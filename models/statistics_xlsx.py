@@ -52,7 +52,10 @@ class StatisticsXlsx(models.AbstractModel):
             symbol = '"%s"' % currency.symbol.replace('"', "")
             money = "%s %s" % (symbol, money) if currency.position == "before" \
                 else "%s %s" % (money, symbol)
-        number_formats = dict(NUMBER_FORMATS, money=money)
+        # yes/no columns hold 1 or 0: "Yes" for a positive number, "No" for zero
+        yes_no = '"%s";"%s";"%s"' % (_("Yes").replace('"', ""), _("Yes").replace('"', ""),
+                                     _("No").replace('"', ""))
+        number_formats = dict(NUMBER_FORMATS, money=money, bool=yes_no)
         formats = {
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "subtitle": workbook.add_format({"italic": True, "font_color": "#555555"}),
@@ -144,6 +147,7 @@ class StatisticsXlsx(models.AbstractModel):
         sheet.freeze_panes(1, 1)
         write_string, write_number = sheet.write_string, sheet.write_number
         datetime_format, hours_format = formats["datetime"], formats["hours"]
+        bool_format = formats["bool"]
         hours_columns = [col for col, column in enumerate(columns) if column[1] == "hours"]
         hours_sum, hours_count = dict.fromkeys(hours_columns, 0.0), dict.fromkeys(hours_columns, 0)
         row = 0
@@ -159,6 +163,8 @@ class StatisticsXlsx(models.AbstractModel):
                     write_number(row, col, value, hours_format)
                     hours_sum[col] += value
                     hours_count[col] += 1
+                elif col_type == "bool":
+                    write_number(row, col, value, bool_format)
                 elif col_type == "text":
                     write_string(row, col, value)
                 else:

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 import base64
 import io
+from datetime import datetime
 
 import openpyxl
 
@@ -613,6 +614,14 @@ class TestStatistics(AfterSalesCase):
                                                   self.r5 | self.r8).mapped("name")))
         first = [c.value for c in detail[2]]
         self.assertEqual(first[4], "Repair")
+        # yes/no columns: 1 or 0 shown as Yes or No; times in hours; dates as dates
+        self.assertEqual(detail["L1"].value, "In Warranty")
+        self.assertIn(detail["L2"].value, (0, 1))
+        self.assertEqual(detail["L2"].number_format, '"Yes";"Yes";"No"')
+        self.assertEqual(detail["B2"].value, datetime(2019, 3, 4, 9, 0))
+        self.assertEqual(detail["B2"].number_format, "yyyy-mm-dd hh:mm")
+        hours = sorted(detail.cell(row=row, column=15).value or 0 for row in range(2, 8))
+        self.assertEqual(hours, [0, 1.0, 2.0, 4.0, 5.0, 30.0])
         self.assertEqual(detail["A8"].value, "Total: 6 requests")
         self.assertEqual(detail["O8"].value, "=AVERAGE(O2:O7)")
 

@@ -434,37 +434,39 @@ class Statistics(models.TransientModel):
         closed = {g["complaint_class"]: g for g in self._read_groups(
             Report, self._domain("date_closed"), ("nbr_closed", "nbr_closed_on_time"),
             "complaint_class")}
+        open_actions, overdue = self._open_actions()
         classes = self._selection_labels("after_sales.complaint", "complaint_class")
         rows = []
         for value, label in classes + [(False, _("Not Classified"))]:
-            open_actions, overdue = self._open_actions(value)
             group = closed.get(value, {})
             rows.append([label, opened.get(value, 0), group.get("nbr_closed") or 0,
                          group.get("nbr_closed_on_time") or 0,
                          self._rate(group.get("nbr_closed_on_time") or 0,
                                     group.get("nbr_closed") or 0),
-                         open_actions, overdue])
+                         open_actions.get(value, 0), overdue.get(value, 0)])
         total = [_("Total")] + [sum(row[i] for row in rows) for i in range(1, 4)]
         total += [self._rate(total[3], total[2]), sum(row[5] for row in rows),
                   sum(row[6] for row in rows)]
         columns = [(_("Class"), "text"), (_("Opened"), "int"), (_("Closed"), "int"),
                    (_("Closed on Time"), "int"), (_("Closing On-Time Rate"), "percent"),
                    (_("Open Actions"), "int"), (_("Overdue Actions"), "int")]
-        return self._make_table("complaints", _("Complaints"), _("Complaints"), columns, rows, total)
+        return self._make_table("complaints", _("Complaints"), _("Complaints"), columns, rows,
+                                total)
 
-    def _open_actions(self, complaint_class):
-        """Actions of the class's complaints open at the end of the period (created before it
-        ended, not done by then), and how many of them were past their deadline."""
-        start, end = self._period_utc()
-        domain = [("company_id", "=", self.company_id.id), ("create_date", "<", end),
-                  ("complaint_id.state", "!=", "cancel"),
-                  ("complaint_id.complaint_class", "=", complaint_class),
+    def _open_actions(self):
+        """Per class, the corrective/preventive actions open at the end of the period (created
+        before it ended, not done by then), and those of them past their deadline then."""
+        end = self._period_utc()[1]
+        domain = [("company_id", "=", self.company_id.id), ("date", "<", end),
                   "|", ("date_done", "=", False), ("date_done", ">", self.date_to)]
         if self.team_id:
-            domain.append(("complaint_id.request_id.team_id", "=", self.team_id.id))
-        Action = self.env["after_sales.complaint.action"].with_context(active_test=False)
-        return (Action.search_count(domain),
-                Action.search_count(domain + [("date_deadline", "<", self.date_to)]))
+            domain.append(("team_id", "=", self.team_id.id))
+        Report = "after_sales.complaint.action.report"
+        open_actions = self._read_groups(Report, domain, ("nbr_actions",), "complaint_class")
+        overdue = self._read_groups(Report, domain + [("date_deadline", "<", self.date_to)],
+                                    ("nbr_actions",), "complaint_class")
+        return ({g["complaint_class"]: g["nbr_actions"] for g in open_actions},
+                {g["complaint_class"]: g["nbr_actions"] for g in overdue})
 
     # ------------------------------------------------------------------ returns
 
@@ -659,13 +661,13 @@ class Statistics(models.TransientModel):
         ]
 
     def _detail_labels(self):
-        """Translated labels of the selections of the detail sheet, by column type."""
+        """Translated labels of the selections of the detail sheet, by column type (yes/no
+        columns are 1 or 0, shown as Yes or No by their number format)."""
         labels = {"selection:%s" % name: dict(self._selection_labels(
             "after_sales.request", name)) for name in ("category", "channel", "priority",
                                                        "state")}
         labels["selection:result"] = dict(self._selection_labels("after_sales.request.report",
                                                                  "result"))
-        labels["bool"] = {True: _("Yes"), False: _("No")}
         return labels
 
     def _detail_query(self):
@@ -676,16 +678,31 @@ class Statistics(models.TransientModel):
                   "company": self.company_id.id, "start": start, "end": end,
                   "team": self.team_id.id or None}
 
+        translations = []
+
         def translated(alias, column, model_field):
-            return ("COALESCE((SELECT t.value FROM ir_translation t WHERE t.type = 'model' "
-                    "AND t.name = '%s' AND t.lang = %%(lang)s AND t.res_id = %s.id "
-                    "AND t.value != '' LIMIT 1), %s.%s)" % (model_field, alias, alias, column))
+            """The name in the user's language: a join on its translations (one per record)."""
+            name = "tr%d" % len(translations)
+            translations.append(
+                "LEFT JOIN (SELECT DISTINCT ON (res_id) res_id, value FROM ir_translation "
+                "WHERE type = 'model' AND name = '%s' AND lang = %%(lang)s AND value != '' "
+                "ORDER BY res_id, id DESC) %s ON %s.res_id = %s.id"
+                % (model_field, name, name, alias))
+            return "COALESCE(%s.value, %s.%s)" % (name, alias, column)
 
         def local(column):
             # the Excel serial date-time (days since 1899-12-30) of the local time: written as
             # a number in a date format, with no date object made per cell
             return ("date_part('epoch', timezone(%%(tz)s, timezone('UTC', %s)) "
                     "- TIMESTAMP '1899-12-30') / 86400.0" % column)
+        columns = {
+            "received": local("r.date_received"), "responded": local("r.date_response"),
+            "resolved": local("r.date_resolved"),
+            "product": translated("pt", "name", "product.template,name"),
+            "team": translated("tm", "name", "after_sales.team,name"),
+            "rule": translated("sr", "name", "after_sales.sla.rule,name"),
+        }
+        columns["translations"] = "\n".join(translations)
         query = """
             SELECT r.name, %(received)s, p.name,
                    CASE WHEN pp.id IS NULL THEN NULL
@@ -693,12 +710,12 @@ class Statistics(models.TransientModel):
                         THEN '[' || pp.default_code || '] ' || %(product)s
                         ELSE %(product)s END,
                    r.category, r.channel, r.priority, %(team)s, up.name, st.name, r.state,
-                   COALESCE(r.in_warranty, FALSE), %(rule)s,
+                   rr.nbr_in_warranty, %(rule)s,
                    %(responded)s, rr.response_hours,
-                   CASE WHEN rr.nbr_responded = 1 THEN rr.nbr_response_on_time = 1 END,
+                   CASE WHEN rr.nbr_responded = 1 THEN rr.nbr_response_on_time END,
                    %(resolved)s, rr.resolve_hours,
-                   CASE WHEN rr.nbr_resolved = 1 THEN rr.nbr_resolved_on_time = 1 END,
-                   rr.result, rr.nbr_late = 1
+                   CASE WHEN rr.nbr_resolved = 1 THEN rr.nbr_resolved_on_time END,
+                   rr.result, rr.nbr_late
               FROM after_sales_request_report rr
               JOIN after_sales_request r ON r.id = rr.id
          LEFT JOIN res_partner p ON p.id = r.partner_id
@@ -709,17 +726,12 @@ class Statistics(models.TransientModel):
          LEFT JOIN res_partner up ON up.id = u.partner_id
          LEFT JOIN res_partner st ON st.id = r.station_id
          LEFT JOIN after_sales_sla_rule sr ON sr.id = r.sla_rule_id
+                   %(translations)s
              WHERE rr.company_id = %%(company)s
                AND rr.date >= %%(start)s AND rr.date < %%(end)s
                AND (%%(team)s IS NULL OR rr.team_id = %%(team)s)
           ORDER BY rr.date, rr.id
-        """ % {
-            "received": local("r.date_received"), "responded": local("r.date_response"),
-            "resolved": local("r.date_resolved"),
-            "product": translated("pt", "name", "product.template,name"),
-            "team": translated("tm", "name", "after_sales.team,name"),
-            "rule": translated("sr", "name", "after_sales.sla.rule,name"),
-        }
+        """ % columns
         return query, params
 
     @api.multi
