@@ -118,12 +118,11 @@ class Statistics(models.TransientModel):
                            self._utc(start + relativedelta(months=1))))
         return months
 
-    def _domain(self, date_field, start=None, end=None, team_path="team_id",
-                company_path="company_id"):
+    def _domain(self, date_field, start=None, end=None, team_path="team_id"):
         """Company, team and [start, end[ on a datetime field (the period by default)."""
         if start is None:
             start, end = self._period_utc()
-        domain = [(company_path, "=", self.company_id.id),
+        domain = [("company_id", "=", self.company_id.id),
                   (date_field, ">=", start), (date_field, "<", end)]
         if self.team_id:
             domain.append((team_path, "=", self.team_id.id))
@@ -193,7 +192,7 @@ class Statistics(models.TransientModel):
         rows = [self._request_row(name, by_value.get(value, {}), total["nbr_requests"])
                 for value, name in self._selection_labels("after_sales.request", field_name)]
         return self._make_table(key, sheet, title, self._request_columns(label), rows,
-                           self._request_row(_("Total"), total, total["nbr_requests"]))
+                                self._request_row(_("Total"), total, total["nbr_requests"]))
 
     def _requests_ranked(self, field_name, key, sheet, title, label, none_label, others_label):
         """The `top_count` values with the most requests, then one line for the others."""
@@ -209,7 +208,7 @@ class Statistics(models.TransientModel):
         if others["nbr_requests"]:
             rows.append(self._request_row(others_label, others, total["nbr_requests"]))
         return self._make_table(key, sheet, title, self._request_columns(label), rows,
-                           self._request_row(_("Total"), total, total["nbr_requests"]))
+                                self._request_row(_("Total"), total, total["nbr_requests"]))
 
     def _table_by_category(self):
         return self._requests_by_selection("category", "by_category", _("By Category"),
@@ -263,8 +262,9 @@ class Statistics(models.TransientModel):
                    (_("Resolution On-Time Rate"), "percent"),
                    (_("Mean Resolution Time (working h)"), "hours"),
                    (_("Open and Late"), "int")]
-        return self._make_table("time_limits", _("Time Limits"), _("On-Time Response and Resolution"),
-                           columns, rows, self._time_limit_row(_("Total"), total))
+        return self._make_table("time_limits", _("Time Limits"),
+                                _("On-Time Response and Resolution"), columns, rows,
+                                self._time_limit_row(_("Total"), total))
 
     def _table_results(self):
         """Repair results: how the requests were resolved (the most expensive rung of the
@@ -290,8 +290,8 @@ class Statistics(models.TransientModel):
         total_row[4] = resolved_total["resolve_hours"] if resolved_total["nbr_requests"] else None
         columns = [(_("Result"), "text"), (_("Requests"), "int"), (_("Share"), "percent"),
                    (_("In Warranty"), "int"), (_("Mean Resolution Time (working h)"), "hours")]
-        return self._make_table("results", _("Repair Results"), _("Repair Results"), columns, rows,
-                           total_row)
+        return self._make_table("results", _("Repair Results"), _("Repair Results"), columns,
+                                rows, total_row)
 
     # ------------------------------------------------------------------ visits
 
@@ -309,7 +309,7 @@ class Statistics(models.TransientModel):
         columns = [(label, "text"), (_("Visits"), "int"), (_("Overtime Visits"), "int"),
                    (_("Overtime Days"), "int"), (_("Hours on Site"), "hours")]
         return self._make_table(key, sheet, title, columns[:len(measures) + 1], rows,
-                           row(_("Total"), total))
+                                row(_("Total"), total))
 
     def _table_visits_by_technician(self):
         """A visit counts for each of its technicians (each earns its overtime days); the total
@@ -354,8 +354,8 @@ class Statistics(models.TransientModel):
                    (_("Charged Value"), "money"), (_("Warranty Quantity"), "qty"),
                    (_("Warranty Value"), "money"), (_("Total Quantity"), "qty"),
                    (_("Total Value"), "money")]
-        return self._make_table("parts", _("Parts Issued"), _("Parts Issued"), columns, rows, total,
-                           _("Value at cost."))
+        return self._make_table("parts", _("Parts Issued"), _("Parts Issued"), columns, rows,
+                                total, _("Value at cost."))
 
     # ------------------------------------------------------------------ satisfaction
 
@@ -370,16 +370,16 @@ class Statistics(models.TransientModel):
         """Answered callbacks per technician of the visit (one callback counts for each of its
         technicians), from the satisfaction analysis."""
         Report = "after_sales.satisfaction.report"
-        domain = self._domain("date_done", team_path="callback_id.request_id.team_id",
-                              company_path="callback_id.company_id")
+        domain = self._domain("date_done")
         groups = self._read_groups(Report, domain, ("answered", "satisfied"), "technician_id",
                                    orderby="technician_id")
         rows = [self._satisfaction_row(g["technician_id"][1] if g["technician_id"]
                                        else _("No Technician"),
                                        g["answered"] or 0, g["satisfied"] or 0) for g in groups]
         return self._make_table("satisfaction_technician", _("Satisfaction by Technician"),
-                           _("Satisfaction by Technician"), self._satisfaction_columns(
-                               _("Technician")), rows, self._satisfaction_total())
+                                _("Satisfaction by Technician"),
+                                self._satisfaction_columns(_("Technician")), rows,
+                                self._satisfaction_total())
 
     def _callback_domain(self, start=None, end=None):
         return self._domain("date_done", start, end, team_path="request_id.team_id") + [
@@ -409,7 +409,7 @@ class Statistics(models.TransientModel):
         for row in rows:
             row[3] = self._rate(row[2], row[1])
         return self._make_table(key, sheet, title, self._satisfaction_columns(label), rows,
-                           self._satisfaction_total())
+                                self._satisfaction_total())
 
     def _table_satisfaction_station(self):
         return self._satisfaction_by("station_id", "satisfaction_station",
@@ -492,8 +492,8 @@ class Statistics(models.TransientModel):
                    (_("Scrapped"), "qty"), (_("Restocked"), "qty"),
                    (_("Returned to Supplier"), "qty"), (_("Refund Amount"), "money"),
                    (_("Compensation Amount"), "money")]
-        return self._make_table("returns", _("Returns"), _("Returns and Warranty (三包)"), columns,
-                           rows, row(_("Total"), total))
+        return self._make_table("returns", _("Returns"), _("Returns and Warranty (三包)"),
+                                columns, rows, row(_("Total"), total))
 
     # ------------------------------------------------------------------ money
 
@@ -518,9 +518,10 @@ class Statistics(models.TransientModel):
                 net[i + 1] += sign * value
         columns = [(_("Kind"), "text"), (_("Validated"), "money"), (_("Draft"), "money"),
                    (_("Total"), "money")]
-        return self._make_table("money", _("Money"), _("Charges and Costs"), columns, rows, net,
-                           _("Untaxed amounts in company currency, from invoices, bills and "
-                             "journal entries; validated = open, paid or posted."))
+        return self._make_table("money", _("Money"), _("Charges and Costs"), columns, rows,
+                                net, _("Untaxed amounts in company currency, from invoices, "
+                                       "bills and journal entries; validated = open, paid or "
+                                       "posted."))
 
     # ------------------------------------------------------------------ trend
 
@@ -561,8 +562,8 @@ class Statistics(models.TransientModel):
         columns = [(_("Month"), "text"), (_("Requests"), "int"), (_("Resolved"), "int"),
                    (_("Resolution On-Time Rate"), "percent"),
                    (_("Callbacks Answered"), "int"), (_("Satisfaction Rate"), "percent")]
-        return self._make_table("trend", _("Monthly Trend"), _("Monthly Trend (12 Months)"), columns,
-                           rows, total)
+        return self._make_table("trend", _("Monthly Trend"), _("Monthly Trend (12 Months)"),
+                                columns, rows, total)
 
     @staticmethod
     def _month_start(group_value):
