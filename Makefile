@@ -36,6 +36,10 @@ ui-check: db
 	@bash runtime/setup.sh --ui
 	@$(PY) runtime/ui_check.py http://localhost:$(PORT) $(DB)
 
+## make bench [SCALE=100000]: statistics timings on generated data (median of several runs)
+bench: db
+	@$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE))
+
 stop-db:
 	@bash runtime/pg.sh stop
 

@@ -16,6 +16,7 @@
         "account_invoicing",
         "web_widget_digitized_signature",
         "stock_account",
+        "report_xlsx",
     ],
     "data": [
         "security/after_sales_security.xml",
@@ -63,6 +64,13 @@
         "views/demand_views.xml",
         "views/visit_mobile_views.xml",
         "views/dashboard_views.xml",
+        "reports/statistics_reports.xml",
+        "views/request_report_views.xml",
+        "views/visit_technician_report_views.xml",
+        "views/complaint_report_views.xml",
+        "views/complaint_action_report_views.xml",
+        "views/money_report_views.xml",
+        "wizards/statistics_wizard_views.xml",
     ],
     "demo": [
         "demo/after_sales_demo.xml",

@@ -49,3 +49,9 @@ from . import callback_contract
 from . import demand
 from . import visit_mobile
 from . import dashboard
+from . import request_report
+from . import visit_technician_report
+from . import complaint_report
+from . import money_report
+from . import statistics_xlsx
+from . import complaint_action_report

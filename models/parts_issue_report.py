@@ -13,6 +13,7 @@ class PartsIssueReport(models.Model):
     _order = "date desc"
 
     date = fields.Date("Month", readonly=True)
+    date_done = fields.Datetime("Issued On", readonly=True)
     order_id = fields.Many2one("after_sales.parts.order", "Outbound Order", readonly=True)
     request_id = fields.Many2one("after_sales.request", "Service Request", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
@@ -31,6 +32,7 @@ class PartsIssueReport(models.Model):
             CREATE OR REPLACE VIEW %s AS (
                 SELECT sm.id AS id,
                        date_trunc('month', sm.date)::date AS date,
+                       sm.date AS date_done,
                        o.id AS order_id,
                        o.request_id AS request_id,
                        o.partner_id AS partner_id,

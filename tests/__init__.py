@@ -11,3 +11,4 @@ from . import test_contract
 from . import test_demand
 from . import test_reports
 from . import test_dashboard
+from . import test_statistics

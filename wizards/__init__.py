@@ -1,3 +1,4 @@
 # -*- coding: utf-8 -*-
 from . import reason_wizard
 from . import warranty_override_wizard
+from . import statistics_wizard
