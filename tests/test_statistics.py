@@ -14,19 +14,6 @@ PERIOD = ("2019-03-01", "2019-03-31")  # far from the demo data, which is dated 
 DAY = "2019-03-15"  # the date of the invoices, bills and entries of the period
 SIGNATURE = base64.b64encode(b"signature")
 
-# what the Chinese checks expect of i18n/zh_CN.po
-ZH_TERMS = {
-    "After-Sales Service Department Repair Statistics": "售后服务部维修统计表",
-    "By Category": "按类别",
-    "Requests by Category": "服务请求（按类别）",
-    "Monthly Trend": "月度趋势",
-    "Requests": "请求数",
-    "Category": "类别",
-    "Total": "合计",
-    "Requests (Detail)": "服务请求明细",
-    "Number": "编号",
-}
-
 
 class TestStatistics(AfterSalesCase):
     """A month (March 2019) of after-sales work with known figures:
