@@ -163,16 +163,21 @@ class Callback(models.Model):
 
     @api.model
     def _create_for_visits(self, visits):
-        """One satisfaction callback per completed visit, due 3 working days after it."""
-        callback_type = self.env.ref("after_sales_service.callback_type_satisfaction")
+        """One callback per completed visit, due 3 working days after it."""
         existing = set(self.search([("trigger", "in", ["visit:%s" % v.id for v in visits])])
                        .mapped("trigger"))
         callbacks = self.browse()
         for visit in visits:
             if "visit:%s" % visit.id in existing:
                 continue
-            callbacks |= self.create(self._prepare_visit_callback_vals(visit, callback_type))
+            callbacks |= self.create(self._prepare_visit_callback_vals(
+                visit, self._visit_callback_type(visit)))
         return callbacks
+
+    @api.model
+    def _visit_callback_type(self, visit):
+        """The questionnaire following a visit: the service satisfaction callback."""
+        return self.env.ref("after_sales_service.callback_type_satisfaction")
 
     @api.model
     def _prepare_visit_callback_vals(self, visit, callback_type):

@@ -14,20 +14,10 @@ class Callback(models.Model):
     contract_id = fields.Many2one("after_sales.contract", "Contract", index=True, readonly=True)
 
     @api.model
-    def _create_for_visits(self, visits):
-        contract_visits = visits.filtered("contract_id")
-        callbacks = super(Callback, self)._create_for_visits(visits - contract_visits)
-        if not contract_visits:
-            return callbacks
-        callback_type = self.env.ref("after_sales_service.callback_type_contract")
-        existing = set(self.search([("trigger", "in", ["visit:%s" % v.id
-                                                       for v in contract_visits])])
-                       .mapped("trigger"))
-        for visit in contract_visits:
-            if "visit:%s" % visit.id in existing:
-                continue
-            callbacks |= self.create(self._prepare_visit_callback_vals(visit, callback_type))
-        return callbacks
+    def _visit_callback_type(self, visit):
+        if visit.contract_id:
+            return self.env.ref("after_sales_service.callback_type_contract")
+        return super(Callback, self)._visit_callback_type(visit)
 
     @api.model
     def _prepare_visit_callback_vals(self, visit, callback_type):

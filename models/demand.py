@@ -86,8 +86,7 @@ class Demand(models.Model):
     def _onchange_partner_id(self):
         partner = self.partner_id
         if partner:
-            self.phone = partner.phone or partner.mobile
-            self.site_address = partner._display_address(without_company=True).replace("\n", " ")
+            self.update(partner._after_sales_contact_vals())
 
     @api.depends("state")
     def _compute_can_be(self):

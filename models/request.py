@@ -184,8 +184,7 @@ class Request(models.Model):
     def _onchange_partner_id(self):
         partner = self.partner_id
         if partner:
-            self.phone = partner.phone or partner.mobile
-            self.site_address = partner._display_address(without_company=True).replace("\n", " ")
+            self.update(partner._after_sales_contact_vals())
             if partner.child_ids[:1] and not self.contact_name:
                 self.contact_name = partner.child_ids[:1].name
 

@@ -20,6 +20,11 @@ class ResPartner(models.Model):
     after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
     warranty_card_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
 
+    def _after_sales_contact_vals(self):
+        """What a document of the customer takes from the partner: phone and site address."""
+        return {"phone": self.phone or self.mobile,
+                "site_address": self._display_address(without_company=True).replace("\n", " ")}
+
     def _after_sales_counted(self):
         """(field, model) pairs counted on the customer file; later parts add theirs."""
         return [("after_sales_request_count", "after_sales.request"),
