@@ -33,6 +33,7 @@ class Callback(models.Model):
     visit_id = fields.Many2one("after_sales.visit", "Visit", index=True)
     warranty_card_id = fields.Many2one("after_sales.warranty.card", "Installed Product")
     complaint_id = fields.Many2one("after_sales.complaint", "Complaint", index=True)
+    contract_id = fields.Many2one("after_sales.contract", "Contract", index=True, readonly=True)
     product_id = fields.Many2one("product.product", "Product", index=True)
     technician_ids = fields.Many2many("res.users", "after_sales_callback_technician_rel",
                                       "callback_id", "user_id", string="Technicians")
@@ -176,7 +177,13 @@ class Callback(models.Model):
 
     @api.model
     def _visit_callback_type(self, visit):
-        """The questionnaire following a visit: the service satisfaction callback."""
+        """The questionnaire following a visit: the service satisfaction callback, or for a
+        contract visit (monthly visit, quarterly inspection) the contract visit callback,
+        whose questionnaire covers the satisfaction questions that apply and the contract's
+        (inspection done as agreed, nothing charged). Both use the visit's trigger, so a visit
+        never gets both."""
+        if visit.contract_id:
+            return self.env.ref("after_sales_service.callback_type_contract")
         return self.env.ref("after_sales_service.callback_type_satisfaction")
 
     @api.model
@@ -185,13 +192,15 @@ class Callback(models.Model):
         start = visit.date_departure or fields.Datetime.now()
         due = visit.company_id.after_sales_plan_deadline(start, SATISFACTION_DELAY_DAYS, "days")
         request = visit.request_id
+        contract = visit.contract_id
+        user = request.user_id or contract.user_id
         return {
             "type_id": callback_type.id, "trigger": "visit:%s" % visit.id,
             "partner_id": visit.partner_id.id, "visit_id": visit.id,
             "request_id": request.id, "product_id": visit.product_ids[:1].id,
             "technician_ids": [(6, 0, visit.technician_ids.ids)],
             "station_id": request.station_id.id,
-            "user_id": request.user_id.id or self.env.user.id,
+            "user_id": user.id or self.env.user.id, "contract_id": contract.id,
             "date_due": fields.Datetime.to_string(due), "company_id": visit.company_id.id,
         }
 

@@ -173,6 +173,13 @@ class AfterSalesComplaint(models.Model):
         "Cancellation Reason", readonly=True, states=EDITABLE, copy=False,
         track_visibility="onchange")
 
+    # where it was raised: a service request, a callback
+    request_id = fields.Many2one("after_sales.request", "Service Request", index=True,
+                                 readonly=True, states={"draft": [("readonly", False)]},
+                                 help="The service request the complaint was raised from.")
+    callback_id = fields.Many2one("after_sales.callback", "Callback", index=True, readonly=True,
+                                  help="The callback the complaint was raised in.")
+
     # what the current user may do, for the buttons
     can_be_investigated = fields.Boolean(compute="_compute_can_be")
     can_be_answered = fields.Boolean(compute="_compute_can_be")
@@ -402,6 +409,25 @@ class AfterSalesComplaint(models.Model):
         self._check_required(CLOSE_REQUIRED_FIELDS)
         self._check_no_open_action()
         self._write_step({"state": "closed", "date_closed": fields.Datetime.now()})
+        self._create_callbacks()
+        return True
+
+    def _create_callbacks(self):
+        """A closed complaint is followed by a complaint callback."""
+        callback_type = self.env.ref("after_sales_service.callback_type_complaint")
+        Callback = self.env["after_sales.callback"].sudo()
+        for complaint in self:
+            if Callback.search_count([("trigger", "=", "complaint:%s" % complaint.id)]):
+                continue
+            Callback.create({
+                "type_id": callback_type.id, "trigger": "complaint:%s" % complaint.id,
+                "partner_id": complaint.partner_id.id, "complaint_id": complaint.id,
+                "product_id": complaint.product_id.id, "company_id": complaint.company_id.id,
+                "user_id": complaint.user_id.id or self.env.user.id,
+                "date_due": fields.Datetime.to_string(complaint.company_id
+                                                      .after_sales_plan_deadline(
+                                                          fields.Datetime.now(), 3, "days")),
+            })
         return True
 
     @api.multi

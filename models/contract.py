@@ -124,6 +124,8 @@ class Contract(models.Model):
                                       help="Assigned to the visits the job plans.")
     visit_ids = fields.One2many("after_sales.visit", "contract_id", "Visits", readonly=True)
     visit_count = fields.Integer("Visits", compute="_compute_visit_count")
+    callback_ids = fields.One2many("after_sales.callback", "contract_id", "Callbacks",
+                                   readonly=True, groups="after_sales_service.group_user")
 
     # expiry
     is_expiring = fields.Boolean("Expiring Soon", readonly=True, copy=False, index=True,

@@ -213,14 +213,3 @@ class Demand(models.Model):
         action = self.env.ref("after_sales_service.visit_action").read()[0]
         action.update(views=[(False, "form")], view_mode="form", res_id=self.visit_id.id)
         return action
-
-
-class Visit(models.Model):
-    _inherit = "after_sales.visit"
-
-    demand_id = fields.Many2one("after_sales.demand", "Requirement Form", index=True,
-                                readonly=True, copy=False)
-    demand_description = fields.Text("Customer's Need", related="demand_id.description",
-                                     readonly=True)
-    demand_user_id = fields.Many2one(related="demand_id.user_id", string="Requested By",
-                                     readonly=True)

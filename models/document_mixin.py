@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -28,17 +28,3 @@ class DocumentMixin(models.AbstractModel):
         """Approvals are enforced here, on the server, whatever the views show."""
         if not self.env.user.has_group(xmlid):
             raise AccessError(message)
-
-
-class NumberedDocument(models.AbstractModel):
-    """A document with its own number, company and chatter: requests, visits, parts orders,
-    returns, callbacks… (the numbering itself is the document mixin's)."""
-
-    _name = "after_sales.numbered.document"
-    _description = "Numbered After-Sales Document"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
-
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
-                                 default=lambda self: self.env.user.company_id)

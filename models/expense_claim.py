@@ -172,11 +172,3 @@ class ExpenseClaimLine(models.Model):
     def _check_amount(self):
         if any(line.amount <= 0 for line in self):
             raise ValidationError(_("An expense amount must be positive."))
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    after_sales_expense_claim_days = fields.Integer(
-        "Expense Claim Period (days)", default=7,
-        help="Expenses are claimed weekly: older ones are refused.")

@@ -30,6 +30,18 @@ class FeeStandard(models.Model):
                                   "Postage per Shipping Method", copy=True)
     note = fields.Html("Notes to Customers", translate=True)
 
+    # the warranty cost accounts are set here by the after-sales manager (who may not edit
+    # companies) and stored on the company
+    warranty_account_id = fields.Many2one(
+        "account.account", "Warranty Expense Account", compute="_compute_warranty_accounts",
+        inverse="_inverse_warranty_accounts", domain=[("deprecated", "=", False)],
+        help="Parts sent free in warranty are booked to this expense account when their "
+             "transfer is validated.")
+    warranty_journal_id = fields.Many2one(
+        "account.journal", "Warranty Cost Journal", compute="_compute_warranty_accounts",
+        inverse="_inverse_warranty_accounts",
+        help="Journal of the warranty cost entries; the first miscellaneous journal if empty.")
+
     _sql_constraints = [
         ("company_uniq", "unique (company_id)", "A company has one fee standard."),
     ]
@@ -82,6 +94,24 @@ class FeeStandard(models.Model):
         standard = self.for_company()
         return {"type": "ir.actions.act_window", "res_model": self._name, "view_mode": "form",
                 "res_id": standard.id, "name": _("Fee Standard"), "target": "current"}
+
+    @api.depends("company_id.after_sales_warranty_account_id",
+                 "company_id.after_sales_warranty_journal_id")
+    def _compute_warranty_accounts(self):
+        for standard in self:
+            company = standard.company_id.sudo()
+            standard.warranty_account_id = company.after_sales_warranty_account_id
+            standard.warranty_journal_id = company.after_sales_warranty_journal_id
+
+    def _inverse_warranty_accounts(self):
+        # writing the fee standard is the manager's right (access rules): the company follows
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        for standard in self:
+            standard.company_id.sudo().write({
+                "after_sales_warranty_account_id": standard.warranty_account_id.id,
+                "after_sales_warranty_journal_id": standard.warranty_journal_id.id,
+            })
 
 
 class FeeStandardLabour(models.Model):

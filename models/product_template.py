@@ -8,3 +8,6 @@ class ProductTemplate(models.Model):
     warranty_months = fields.Integer(
         "Warranty (months)", default=12,
         help="Warranty period (保修期) counted from installation, or from delivery.")
+    needs_usage_callback = fields.Boolean(
+        "Needs Usage Callback", help="Set by quality: customers are called about 6 months "
+                                     "after they started using the product.")

@@ -17,6 +17,9 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress", "waiting")
+# request channel -> complaint channel
+CHANNEL_MAP = {"hotline": "hotline", "web": "web", "mail": "mail", "sales": "sales",
+               "media": "media", "station": "other", "callback": "other"}
 WAITING_REASONS = [
     ("parts", "Parts Sent"),
     ("visit", "Visit Planned"),
@@ -124,6 +127,24 @@ class Request(models.Model):
     resolve_hours = fields.Float("Resolution Time (working h)", readonly=True, copy=False,
                                  group_operator="avg")
 
+    # what the request led to: parts sent (§2), visits (§3), returns (§5), complaints, callbacks
+    parts_order_ids = fields.One2many("after_sales.parts.order", "request_id", "Outbound Orders")
+    parts_order_count = fields.Integer("Outbound Orders", compute="_compute_parts_order_count")
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    amount_invoiced = fields.Monetary(
+        "Amount Invoiced", compute="_compute_invoiced_paid",
+        help="Total of the validated customer invoices of this request, credit notes deducted.")
+    amount_paid = fields.Monetary("Amount Paid", compute="_compute_invoiced_paid")
+    visit_ids = fields.One2many("after_sales.visit", "request_id", "Visits")
+    visit_count = fields.Integer(compute="_compute_visit_count")
+    return_count = fields.Integer("Returns", compute="_compute_return_count",
+                                  groups="after_sales_service.group_user")
+    complaint_ids = fields.One2many("after_sales.complaint", "request_id", "Complaints",
+                                    groups="after_sales_service.group_user")
+    complaint_count = fields.Integer(compute="_compute_complaint_count", groups="after_sales_service.group_user")
+    callback_ids = fields.One2many("after_sales.callback", "request_id", "Callbacks",
+                                   groups="after_sales_service.group_user")
+
     # buttons
     can_be_dispatched = fields.Boolean(compute="_compute_can_be")
     can_be_started = fields.Boolean(compute="_compute_can_be")
@@ -131,6 +152,7 @@ class Request(models.Model):
     can_be_resolved = fields.Boolean(compute="_compute_can_be")
     can_be_closed = fields.Boolean(compute="_compute_can_be")
     can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+    can_send_parts = fields.Boolean(compute="_compute_can_send_parts")
 
     _sql_constraints = [
         ("name_company_uniq", "unique (name, company_id)", "The request number must be unique."),
@@ -348,7 +370,12 @@ class Request(models.Model):
         return True
 
     def _check_close_conditions(self):
-        """Hook for what must be done before closing (the callback, in its module part)."""
+        """A request is closed after its callback: none may still be to do."""
+        pending = self.env["after_sales.callback"].sudo().search(
+            [("request_id", "in", self.ids), ("state", "=", "todo")])
+        if pending:
+            raise UserError(_("Close the request after its callback: %s is still to do.")
+                            % ", ".join(pending.mapped("name")))
         return True
 
     @api.multi
@@ -372,6 +399,135 @@ class Request(models.Model):
             "view_mode": "form", "target": "new", "name": _("Override Warranty"),
             "context": {"default_request_id": self.id},
         }
+
+    # ------------------------------------------------------------------ related documents
+
+    def _compute_parts_order_count(self):
+        groups = self.env["after_sales.parts.order"].read_group(
+            [("request_id", "in", self.ids)], ["request_id"], ["request_id"])
+        counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        for request in self:
+            request.parts_order_count = counts.get(request.id, 0)
+
+    def _compute_invoiced_paid(self):
+        """From the linked invoices' total and residual (one query for all the requests)."""
+        groups = self.env["account.invoice"].sudo().read_group(
+            [("after_sales_request_id", "in", self.ids), ("state", "in", ("open", "paid"))],
+            ["after_sales_request_id", "type", "amount_total", "residual"],
+            ["after_sales_request_id", "type"], lazy=False)
+        totals = {}
+        for group in groups:
+            sign = -1 if group["type"] in ("out_refund", "in_refund") else 1
+            total = totals.setdefault(group["after_sales_request_id"][0], [0.0, 0.0])
+            total[0] += sign * group["amount_total"]
+            total[1] += sign * (group["amount_total"] - group["residual"])
+        for request in self:
+            request.amount_invoiced, request.amount_paid = totals.get(request.id, (0.0, 0.0))
+
+    @api.depends("state")
+    def _compute_can_send_parts(self):
+        for request in self:
+            request.can_send_parts = request.state in OPEN_STATES
+
+    @api.multi
+    def action_new_parts_order(self):
+        """Button "Send Parts": a new outbound order for this request's customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "after_sales.parts.order",
+            "view_mode": "form", "target": "current", "name": _("Outbound Order"),
+            "context": {"default_request_id": self.id, "default_partner_id": self.partner_id.id,
+                        "default_chargeable": not self.in_warranty},
+        }
+
+    @api.multi
+    def action_view_parts_orders(self):
+        action = self.env.ref("after_sales_service.parts_order_action").read()[0]
+        action["domain"] = [("request_id", "in", self.ids)]
+        action["context"] = {"default_request_id": self[:1].id,
+                             "default_partner_id": self[:1].partner_id.id}
+        return action
+
+    @api.depends("visit_ids")
+    def _compute_visit_count(self):
+        groups = self.env["after_sales.visit"].read_group(
+            [("request_id", "in", self.ids)], ["request_id"], ["request_id"])
+        counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        for request in self:
+            request.visit_count = counts.get(request.id, 0)
+
+    @api.multi
+    def action_plan_visit(self):
+        self.ensure_one()
+        action = self.env.ref("after_sales_service.visit_action").read()[0]
+        action.update(views=[(False, "form")], view_mode="form", context={
+            "default_request_id": self.id, "default_partner_id": self.partner_id.id,
+            "default_site_address": self.site_address, "default_in_warranty": self.in_warranty,
+            "default_product_ids": [(6, 0, self.product_id.ids)],
+            "default_purpose": self.category if self.category in (
+                "installation", "training", "repair", "inspection") else "repair",
+        })
+        return action
+
+    @api.multi
+    def action_view_visits(self):
+        action = self.env.ref("after_sales_service.visit_action").read()[0]
+        action["domain"] = [("request_id", "in", self.ids)]
+        action["context"] = {"default_request_id": self.id}
+        return action
+
+    def _compute_return_count(self):
+        Return = self.env["after_sales.return"]
+        counts = {}
+        if self.ids and Return.check_access_rights("read", raise_exception=False):
+            groups = Return.read_group([("request_id", "in", self.ids)], ["request_id"],
+                                       ["request_id"])
+            counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        for request in self:
+            request.return_count = counts.get(request.id, 0)
+
+    @api.multi
+    def action_view_returns(self):
+        self.ensure_one()
+        action = self.env.ref("after_sales_service.return_action").read()[0]
+        action["domain"] = [("request_id", "=", self.id)]
+        action["context"] = {
+            "default_request_id": self.id, "default_partner_id": self.partner_id.id,
+            "default_product_id": self.product_id.id, "default_lot_id": self.lot_id.id,
+        }
+        return action
+
+    def _compute_complaint_count(self):
+        groups = self.env["after_sales.complaint"].read_group(
+            [("request_id", "in", self.ids)], ["request_id"], ["request_id"])
+        counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        for request in self:
+            request.complaint_count = counts.get(request.id, 0)
+
+    def _prepare_complaint_vals(self):
+        return {
+            "request_id": self.id, "partner_id": self.partner_id.id,
+            "complainant": self.contact_name or self.partner_id.name, "phone": self.phone,
+            "channel": CHANNEL_MAP.get(self.channel, "other"),
+            "product_id": self.product_id.id, "lot_id": self.lot_id.id,
+            "date_received": self.date_received, "content": self.description or self.name,
+            "severity": "urgent" if self.priority == "1" else "normal",
+        }
+
+    @api.multi
+    def action_raise_complaint(self):
+        self.ensure_one()
+        complaint = self.env["after_sales.complaint"].create(self._prepare_complaint_vals())
+        self.message_post(body=_("Complaint %s raised from this request.") % complaint.name)
+        return {"type": "ir.actions.act_window", "res_model": "after_sales.complaint",
+                "res_id": complaint.id, "view_mode": "form", "name": _("Complaint")}
+
+    @api.multi
+    def action_view_complaints(self):
+        action = self.env.ref("after_sales_service.complaint_action").read()[0]
+        action["domain"] = [("request_id", "in", self.ids)]
+        action["context"] = {}
+        return action
 
     # ------------------------------------------------------------------ time limits job
 

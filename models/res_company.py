@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -10,7 +10,48 @@ HOURS_PER_DAY = 8.0
 
 
 class ResCompany(models.Model):
+    """Every setting of the after-sales process kept per company, and the company's working
+    time that the time limits are planned in."""
+
     _inherit = "res.company"
+
+    # parts and warranty cost
+    after_sales_warranty_account_id = fields.Many2one(
+        "account.account", "Warranty Expense Account", domain=[("deprecated", "=", False)],
+        help="Parts sent free in warranty are booked to this expense account when their "
+             "transfer is validated.")
+    after_sales_warranty_journal_id = fields.Many2one(
+        "account.journal", "Warranty Cost Journal",
+        help="Journal of the warranty cost entries; the first miscellaneous journal if empty.")
+    # returns and compensation
+    after_sales_compensation_limit = fields.Monetary(
+        "Compensation Approval Limit", currency_field="currency_id", default=5000.0,
+        help="Write-offs and compensation above this amount, and any compensation without "
+             "returned goods, need the quality manager's review and the general manager's "
+             "approval.")
+    # visits and expenses
+    after_sales_overtime_subsidy = fields.Monetary(
+        "Overtime Subsidy per Day", default=60.0, currency_field="currency_id",
+        help="Paid to a technician for each day of a visit worked after hours or on a holiday, "
+             "once the signed service record is verified.")
+    after_sales_expense_claim_days = fields.Integer(
+        "Expense Claim Period (days)", default=7,
+        help="Expenses are claimed weekly: older ones are refused.")
+    # callbacks
+    after_sales_callback_attempts = fields.Integer("Callback Attempts", default=3,
+                                                   help="Unanswered calls before a callback is "
+                                                        "recorded as unreachable.")
+    after_sales_usage_callback_months = fields.Integer("Usage Callback After (months)",
+                                                       default=6)
+    # contracts
+    after_sales_contract_expiry_days = fields.Integer(
+        "Contract Expiry Notice (days)", default=30,
+        help="Active contracts ending within this many days are flagged as expiring and their "
+             "responsible gets a to-do to renew them.")
+    after_sales_contract_lead_days = fields.Integer(
+        "Contract Visit Lead Time (days)", default=14,
+        help="Contract visits are planned this many days before they are due, so that the "
+             "trip is approved and the appointment agreed in time.")
 
     @api.multi
     def _after_sales_calendar(self):
@@ -59,3 +100,21 @@ class ResCompany(models.Model):
             moment -= timedelta(microseconds=1)
             return calendar.get_work_hours_count(midnight, moment, None, compute_leaves=True)
         return from_midnight(end) - from_midnight(start)
+
+    def _after_sales_warranty_journal(self):
+        self.ensure_one()
+        journal = self.after_sales_warranty_journal_id or self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.id)], limit=1)
+        if not journal:
+            raise UserError(_("Set the warranty cost journal of company %s.") % self.name)
+        return journal
+
+    @api.multi
+    def after_sales_visit_datetime(self, day, hour=9):
+        """The moment (UTC string) `hour` o'clock on `day` in the company's time zone: when
+        visits planned for a day start."""
+        self.ensure_one()
+        day = fields.Date.from_string(day) if isinstance(day, str) else day
+        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        local = tz.localize(datetime.combine(day, time(hour, 0)))
+        return fields.Datetime.to_string(local.astimezone(pytz.UTC).replace(tzinfo=None))

@@ -19,6 +19,12 @@ class ResPartner(models.Model):
                                         "Installed Products", groups="after_sales_service.group_user")
     after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
     warranty_card_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    complaint_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    callback_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    after_sales_contract_ids = fields.One2many("after_sales.contract", "partner_id",
+                                               "Contracts", groups="after_sales_service.group_user")
+    after_sales_contract_count = fields.Integer(compute="_compute_after_sales_counts",
+                                                groups="after_sales_service.group_user")
 
     def _after_sales_contact_vals(self):
         """What a document of the customer takes from the partner: phone and site address."""
@@ -26,9 +32,12 @@ class ResPartner(models.Model):
                 "site_address": self._display_address(without_company=True).replace("\n", " ")}
 
     def _after_sales_counted(self):
-        """(field, model) pairs counted on the customer file; later parts add theirs."""
+        """(field, model) pairs counted on the customer file."""
         return [("after_sales_request_count", "after_sales.request"),
-                ("warranty_card_count", "after_sales.warranty.card")]
+                ("warranty_card_count", "after_sales.warranty.card"),
+                ("complaint_count", "after_sales.complaint"),
+                ("callback_count", "after_sales.callback"),
+                ("after_sales_contract_count", "after_sales.contract")]
 
     @api.multi
     def _compute_after_sales_counts(self):

@@ -1,10 +1,74 @@
 # -*- coding: utf-8 -*-
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 
 class StockPicking(models.Model):
+    """Transfers of the after-sales process: parts issued for an outbound order (出库单) and the
+    old parts (旧件) coming back, parts taken on a visit, returned goods of a return case; and
+    the warranty cards registered from a done delivery."""
+
     _inherit = "stock.picking"
+
+    after_sales_parts_order_id = fields.Many2one(
+        "after_sales.parts.order", "Outbound Order", index=True, readonly=True,
+        help="The after-sales outbound order (出库单) this transfer issues parts for.")
+    after_sales_old_parts_order_id = fields.Many2one(
+        "after_sales.parts.order", "Old Parts of", index=True, readonly=True,
+        help="The outbound order whose replaced old parts (旧件) this transfer moves.")
+    after_sales_visit_id = fields.Many2one("after_sales.visit", "Visit", index=True,
+                                           readonly=True)
+    after_sales_visit_role = fields.Selection([("issue", "Parts Issued to the Technician"),
+                                               ("consume", "Parts Used at the Customer"),
+                                               ("return", "Parts Returned to the Store")],
+                                              readonly=True)
+    after_sales_return_id = fields.Many2one("after_sales.return", "Return Case", index=True,
+                                            readonly=True)
+
+    @api.multi
+    def action_done(self):
+        """The warehouse validates; the after-sales documents move on whatever the warehouse
+        user may write: outbound orders shipped (warranty cost booked), return cases received."""
+        self._check_after_sales_stock()
+        result = super(StockPicking, self).action_done()
+        done = self.filtered(lambda p: p.state == "done")
+        shipped = done.filtered("after_sales_parts_order_id")
+        if shipped:
+            shipped.mapped("after_sales_parts_order_id").sudo()._after_sales_picking_done(shipped)
+        receipts = self.filtered(lambda p: p.after_sales_return_id and not p.move_lines.mapped(
+            "after_sales_disposition_id"))
+        if receipts:
+            receipts.mapped("after_sales_return_id").sudo()._on_goods_received(
+                self.env.user.partner_id)
+        return result
+
+    def _check_after_sales_stock(self):
+        """The parts store never goes negative by surprise: quantities done beyond what is
+        reserved must be free in the store."""
+        Quant = self.env["stock.quant"]
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        extra = {}
+        for picking in self.filtered(lambda p: p.after_sales_parts_order_id
+                                     and p.state not in ("done", "cancel")):
+            for line in picking.move_line_ids.filtered(
+                    lambda l: l.location_id.usage == "internal"
+                    and l.product_id.type == "product"):
+                done = line.product_uom_id._compute_quantity(line.qty_done,
+                                                             line.product_id.uom_id)
+                if float_compare(done, line.product_qty, precision_digits=precision) > 0:
+                    key = (line.product_id, line.location_id, line.lot_id, line.package_id)
+                    extra[key] = extra.get(key, 0.0) + done - line.product_qty
+        for (product, location, lot, package), quantity in extra.items():
+            available = Quant._get_available_quantity(product, location, lot_id=lot or None,
+                                                      package_id=package or None, strict=True)
+            if float_compare(quantity, available, precision_digits=precision) > 0:
+                raise UserError(_("Not enough %s in %s: %s more than reserved are to be issued, "
+                                  "%s are available. Check the availability or receive the parts "
+                                  "first.") % (product.display_name, location.display_name,
+                                               quantity, available))
+        return True
+
 
     @api.multi
     def action_create_warranty_cards(self):

@@ -29,11 +29,16 @@ class StockWarehouse(models.Model):
                                             domain=[("usage", "=", "internal")])
     as_technician_location_id = fields.Many2one("stock.location", "Technicians' Stock",
                                                 domain=[("usage", "=", "view")])
+    as_parts_type_id = fields.Many2one(
+        "stock.picking.type", "After-Sales Parts Operation",
+        help="Outgoing operation type of the parts sent to customers from the after-sales parts "
+             "store, with its own sequence (WH/ASP/00001).")
 
     @api.model
     def create(self, vals):
         warehouse = super(StockWarehouse, self).create(vals)
         warehouse._create_after_sales_locations()
+        warehouse._create_after_sales_parts_type()
         return warehouse
 
     @api.multi
@@ -74,10 +79,28 @@ class StockWarehouse(models.Model):
                 "company_id": self.company_id.id, "after_sales_technician_id": user.id})
         return location.sudo(self.env.uid)
 
+    @api.model
+    def _init_after_sales_parts_types(self):
+        """At install: every existing warehouse gets its after-sales parts operation type."""
+        self.search([])._create_after_sales_parts_type()
 
-class StockLocation(models.Model):
-    _inherit = "stock.location"
-
-    after_sales_technician_id = fields.Many2one(
-        "res.users", "Technician", index=True,
-        help="The technician (or van) whose stock this location holds.")
+    @api.multi
+    def _create_after_sales_parts_type(self):
+        customers = self.env.ref("stock.stock_location_customers")
+        for warehouse in self.filtered(lambda w: not w.as_parts_type_id):
+            if not warehouse.as_parts_location_id:
+                warehouse._create_after_sales_locations()
+            sequence = self.env["ir.sequence"].sudo().create({
+                "name": "%s %s" % (warehouse.name, _("Sequence after-sales parts")),
+                "prefix": warehouse.code + "/ASP/", "padding": 5,
+                "company_id": warehouse.company_id.id,
+            })
+            warehouse.as_parts_type_id = self.env["stock.picking.type"].create({
+                "name": _("After-Sales Parts"), "code": "outgoing", "sequence": 90,
+                "warehouse_id": warehouse.id, "sequence_id": sequence.id,
+                "default_location_src_id": warehouse.as_parts_location_id.id,
+                "default_location_dest_id": customers.id,
+                "return_picking_type_id": warehouse.in_type_id.id,
+                "use_create_lots": False, "use_existing_lots": True,
+            })
+        return True

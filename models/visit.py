@@ -104,6 +104,22 @@ class Visit(models.Model):
     subsidy_bill_ids = fields.Many2many("account.invoice", "after_sales_visit_subsidy_rel",
                                         string="Subsidy Bills", readonly=True, copy=False)
 
+    # where it comes from besides a request: a contract's schedule, a requirement form
+    contract_id = fields.Many2one("after_sales.contract", "Contract", index=True,
+                                  track_visibility="onchange")
+    contract_visit_date = fields.Date("Contract Visit Due", readonly=True, copy=False,
+                                      help="The date of the contract schedule this visit "
+                                           "fulfils.")
+    demand_id = fields.Many2one("after_sales.demand", "Requirement Form", index=True,
+                                readonly=True, copy=False)
+    demand_description = fields.Text("Customer's Need", related="demand_id.description",
+                                     readonly=True)
+    demand_user_id = fields.Many2one(related="demand_id.user_id", string="Requested By",
+                                     readonly=True)
+
+    # on the technician's phone
+    partner_phone = fields.Char("Customer Phone", compute="_compute_partner_phone")
+
     can_be_submitted = fields.Boolean(compute="_compute_can_be")
     can_be_approved = fields.Boolean(compute="_compute_can_be")
     can_be_started = fields.Boolean(compute="_compute_can_be")
@@ -111,7 +127,19 @@ class Visit(models.Model):
     can_be_verified = fields.Boolean(compute="_compute_can_be")
     can_be_cancelled = fields.Boolean(compute="_compute_can_be")
 
+    _sql_constraints = [
+        ("contract_visit_uniq", "unique (contract_id, contract_visit_date)",
+         "The contract already has a visit for this due date."),
+    ]
+
     # ------------------------------------------------------------------ ORM
+
+    @api.model
+    def create(self, vals):
+        # visits planned for a contract are covered by its fee: nothing is charged
+        if vals.get("contract_id") and "in_warranty" not in vals:
+            vals = dict(vals, in_warranty=True)
+        return super(Visit, self).create(vals)
 
     @api.multi
     def unlink(self):
@@ -130,6 +158,24 @@ class Visit(models.Model):
                 self.product_ids = request.product_id
             if request.category in dict(VISIT_PURPOSES):
                 self.purpose = request.category
+            # a request on a product covered by an active contract is visited under it
+            if request.product_id and not self.contract_id:
+                day = (self.date_planned or fields.Datetime.now())[:10]
+                contract = self.env["after_sales.contract"]._find_covering(
+                    request.partner_id, request.product_id, request.lot_id, day)[:1]
+                if contract:
+                    self.contract_id = contract
+                    self.in_warranty = True
+
+    @api.onchange("contract_id")
+    def _onchange_contract_id(self):
+        contract = self.contract_id
+        if contract:
+            self.partner_id = contract.partner_id
+            self.site_address = contract.site_address
+            self.purpose = contract.visit_purpose
+            self.product_ids = contract.line_ids.mapped("product_id")
+            self.in_warranty = True
 
     @api.constrains("technician_ids", "purpose", "date_planned")
     def _check_technician_qualifications(self):
@@ -145,6 +191,12 @@ class Visit(models.Model):
                                                   ", ".join(missing.mapped("name"))))
 
     # ------------------------------------------------------------------ computes
+
+    def _compute_partner_phone(self):
+        for visit in self:
+            partner = visit.sudo().partner_id
+            visit.partner_phone = partner.mobile or partner.phone \
+                or partner.commercial_partner_id.phone
 
     @api.depends("date_planned", "duration")
     def _compute_date_planned_end(self):
@@ -440,7 +492,8 @@ class Visit(models.Model):
             request.action_resolve()
 
     def _on_visit_done(self):
-        """Hook run after completion (the satisfaction callback plugs in here)."""
+        """Every completed visit is followed by a service satisfaction callback."""
+        self.env["after_sales.callback"].sudo()._create_for_visits(self)
         return True
 
     # ------------------------------------------------------------------ verification
@@ -512,23 +565,3 @@ class VisitPart(models.Model):
     def _compute_qty_returned(self):
         for line in self:
             line.qty_returned = line.visit_id._done_move_qty("return", line.product_id)
-
-
-class StockPicking(models.Model):
-    _inherit = "stock.picking"
-
-    after_sales_visit_id = fields.Many2one("after_sales.visit", "Visit", index=True,
-                                           readonly=True)
-    after_sales_visit_role = fields.Selection([("issue", "Parts Issued to the Technician"),
-                                               ("consume", "Parts Used at the Customer"),
-                                               ("return", "Parts Returned to the Store")],
-                                              readonly=True)
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    after_sales_overtime_subsidy = fields.Monetary(
-        "Overtime Subsidy per Day", default=60.0, currency_field="currency_id",
-        help="Paid to a technician for each day of a visit worked after hours or on a holiday, "
-             "once the signed service record is verified.")

@@ -8,8 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import formatLang
 
-from ..models.money_report import INCOME_KINDS, KINDS as MONEY_KINDS
-from ..models.request_report import RESULTS
+from ..reports.money_report import INCOME_KINDS, KINDS as MONEY_KINDS
+from ..reports.request_report import RESULTS
 
 TREND_MONTHS = 12
 DETAIL_CHUNK = 2000  # rows fetched at a time from the server-side cursor of the detail sheet

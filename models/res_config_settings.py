@@ -10,3 +10,7 @@ class ResConfigSettings(models.TransientModel):
     after_sales_compensation_limit = fields.Monetary(
         "Compensation Approval Limit", related="company_id.after_sales_compensation_limit",
         currency_field="after_sales_currency_id")
+    after_sales_contract_expiry_days = fields.Integer(
+        "Contract Expiry Notice (days)", related="company_id.after_sales_contract_expiry_days")
+    after_sales_contract_lead_days = fields.Integer(
+        "Contract Visit Lead Time (days)", related="company_id.after_sales_contract_lead_days")

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 from odoo import api, fields, models, tools
 
-from .request import STATES
-from .request_selections import CATEGORIES, CHANNELS, PRIORITIES
+from ..models.request import STATES
+from ..models.request_selections import CATEGORIES, CHANNELS, PRIORITIES
 
 # how a request was resolved, the most expensive rung of the ladder used (spec §1)
 RESULTS = [

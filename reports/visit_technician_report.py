@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 from odoo import api, fields, models, tools
 
-from .request_selections import VISIT_PURPOSES
+from ..models.request_selections import VISIT_PURPOSES
 
 
 class VisitTechnicianReport(models.Model):

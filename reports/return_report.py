@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 from odoo import api, fields, models, tools
 
-from .return_case import CAUSES, DEFECT_CLASSES, RESPONSIBILITIES, STATES
+from ..models.return_case import CAUSES, DEFECT_CLASSES, RESPONSIBILITIES, STATES
 
 
 class ReturnReport(models.Model):

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+from odoo import fields, models
+
+
+class StockMove(models.Model):
+    """Moves of outbound orders, old parts and return cases, and their reservation of the
+    serial the after-sales document asks for."""
+
+    _inherit = "stock.move"
+
+    after_sales_parts_order_line_id = fields.Many2one(
+        "after_sales.parts.order.line", "Outbound Order Line", index=True, readonly=True)
+    after_sales_old_part_id = fields.Many2one("after_sales.old.part", "Old Part", index=True,
+                                              readonly=True)
+    after_sales_lot_id = fields.Many2one(
+        "stock.production.lot", "Requested Serial", readonly=True,
+        help="The serial the after-sales order asks for: reserved, or proposed on receipt.")
+    after_sales_return_id = fields.Many2one("after_sales.return", "Return Case", index=True,
+                                            readonly=True)
+    after_sales_disposition_id = fields.Many2one(
+        "after_sales.return.disposition", "Return Disposition", index=True, readonly=True,
+        help="Empty on the receipt of the returned goods: its done quantity is the quantity "
+             "received.")
+
+    def _after_sales_reserve(self):
+        """Reserve as far as the stock allows, the requested serial when there is one."""
+        Quant = self.env["stock.quant"]
+        moves = self.filtered(lambda m: m.state in ("confirmed", "partially_available"))
+        with_lot = moves.filtered(lambda m: m.after_sales_lot_id and m.product_id.tracking != "none"
+                                  and not m.location_id.should_bypass_reservation())
+        for move in with_lot:
+            lot = move.after_sales_lot_id
+            available = Quant._get_available_quantity(move.product_id, move.location_id,
+                                                      lot_id=lot, strict=False)
+            if available > 0:
+                move._update_reserved_quantity(move.product_qty, available, move.location_id,
+                                               lot_id=lot, strict=False)
+                move._recompute_state()
+        others = moves - with_lot
+        others._action_assign()
+        for move in others.filtered(lambda m: m.after_sales_lot_id
+                                    and m.location_id.should_bypass_reservation()):
+            move.move_line_ids.filtered(lambda l: not l.lot_id).write(
+                {"lot_id": move.after_sales_lot_id.id})
+        return True
