@@ -21,6 +21,7 @@
     "data": [
         "security/after_sales_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_activity_data.xml",
         "data/request_data.xml",
         "data/stock_data.xml",
         "data/visit_data.xml",

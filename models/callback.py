@@ -64,22 +64,14 @@ class Callback(models.Model):
         callback = super(Callback, self).create(vals)
         if not callback.answer_ids:
             callback._create_answer_lines()
-        callback._schedule_activity()
+        if callback.user_id:
+            callback._schedule_activity("mail.mail_activity_data_call", callback.user_id,
+                                        callback.type_id.name, callback.date_due[:10])
         return callback
 
     def _create_answer_lines(self):
         self.write({"answer_ids": [(0, 0, {"question_id": q.id})
                                    for q in self.type_id.question_ids]})
-
-    def _schedule_activity(self):
-        if not self.user_id:
-            return
-        self.env["mail.activity"].create({
-            "res_model_id": self.env["ir.model"]._get_id(self._name), "res_id": self.id,
-            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-            "user_id": self.user_id.id, "date_deadline": self.date_due[:10],
-            "summary": self.type_id.name,
-        })
 
     @api.depends("answer_ids.is_negative", "answer_ids.is_answered", "state")
     def _compute_satisfaction(self):

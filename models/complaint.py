@@ -59,16 +59,14 @@ class AfterSalesComplaint(models.Model):
     """A customer complaint (客户投诉), from registration to the answer and the closure."""
 
     _name = "after_sales.complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["after_sales.numbered.document"]
+    _sequence_code = "after_sales.complaint"
     _description = "Customer Complaint"
     _order = "date_received desc, id desc"
 
-    name = fields.Char(
-        "Number", required=True, readonly=True, copy=False, index=True,
-        default=lambda self: _("New"))
     active = fields.Boolean(default=True, track_visibility="onchange")
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, states=EDITABLE,
+        "res.company", required=True, readonly=True, states=EDITABLE, index=True,
         default=lambda self: self.env.user.company_id)
     user_id = fields.Many2one(
         "res.users", "Handled by", readonly=True, states=EDITABLE, index=True,
@@ -309,9 +307,6 @@ class AfterSalesComplaint(models.Model):
     @api.model
     def create(self, vals):
         self._check_quality_fields([name for name in QUALITY_FIELDS if vals.get(name)])
-        if vals.get("name", _("New")) == _("New"):
-            vals = dict(vals, name=self.env["ir.sequence"].next_by_code("after_sales.complaint")
-                        or _("New"))
         return super(AfterSalesComplaint, self).create(vals)
 
     @api.multi
@@ -356,7 +351,7 @@ class AfterSalesComplaint(models.Model):
                               "(Start Investigation, Record Answer, Close, Cancel Complaint)."))
 
     @api.multi
-    def _check_step(self, step, step_label):
+    def _check_transition(self, step, step_label):
         wrong = self.filtered(lambda complaint: not complaint._can_do(step))
         if wrong:
             raise UserError(
@@ -391,13 +386,13 @@ class AfterSalesComplaint(models.Model):
     @api.multi
     def action_start_investigation(self):
         self._check_quality_user()
-        self._check_step("investigate", _("Start Investigation"))
+        self._check_transition("investigate", _("Start Investigation"))
         self._write_step({"state": "investigating"}, {"investigator_id": self.env.uid})
         return True
 
     @api.multi
     def action_answer(self):
-        self._check_step("answer", _("Record Answer"))
+        self._check_transition("answer", _("Record Answer"))
         self._check_required(ANSWER_REQUIRED_FIELDS)
         self._write_step({"state": "answered"}, {"answer_date": fields.Datetime.now(),
                                                  "answered_by_id": self.env.uid})
@@ -405,7 +400,7 @@ class AfterSalesComplaint(models.Model):
 
     @api.multi
     def action_close(self):
-        self._check_step("close", _("Close"))
+        self._check_transition("close", _("Close"))
         self._check_required(CLOSE_REQUIRED_FIELDS)
         self._check_no_open_action()
         self._write_step({"state": "closed", "date_closed": fields.Datetime.now()})
@@ -432,14 +427,14 @@ class AfterSalesComplaint(models.Model):
 
     @api.multi
     def action_cancel(self):
-        self._check_step("cancel", _("Cancel Complaint"))
+        self._check_transition("cancel", _("Cancel Complaint"))
         self._check_required(("cancel_reason",))
         self._write_step({"state": "cancel"})
         return True
 
     @api.multi
     def action_reset(self):
-        self._check_step("reset", _("Reset to Registered"))
+        self._check_transition("reset", _("Reset to Registered"))
         self._write_step({"state": "draft"})
         return True
 
@@ -482,7 +477,6 @@ class AfterSalesComplaint(models.Model):
     def action_view_actions(self):
         """The complaint's corrective/preventive actions (smart button)."""
         self.ensure_one()
-        action = self.env.ref("after_sales_service.complaint_action_action").read()[0]
-        action["domain"] = [("complaint_id", "=", self.id)]
-        action["context"] = {"default_complaint_id": self.id}
-        return action
+        return self._window_action("after_sales_service.complaint_action_action",
+                                   [("complaint_id", "=", self.id)],
+                                   {"default_complaint_id": self.id})

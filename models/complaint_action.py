@@ -128,11 +128,9 @@ class AfterSalesComplaintAction(models.Model):
             elif action.activity_id:
                 action.activity_id.write(action._activity_values())
             else:
-                activity_vals = dict(action._activity_values(),
-                                     res_model_id=self.env["ir.model"]._get(
-                                         "after_sales.complaint").id,
-                                     res_id=action.complaint_id.id)
-                action.activity_id = self.env["mail.activity"].create(activity_vals)
+                action.activity_id = action.complaint_id._schedule_activity(
+                    "mail.mail_activity_data_todo", action.user_id, action.description,
+                    action.date_deadline)
 
     @api.multi
     def _activity_values(self):

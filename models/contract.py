@@ -214,9 +214,7 @@ class Contract(models.Model):
                                         and count < contract.period_count)
 
     def _compute_visit_count(self):
-        groups = self.env["after_sales.visit"].read_group(
-            [("contract_id", "in", self.ids)], ["contract_id"], ["contract_id"])
-        counts = {g["contract_id"][0]: g["contract_id_count"] for g in groups}
+        counts = self._count_by("after_sales.visit", "contract_id")
         for contract in self:
             contract.visit_count = counts.get(contract.id, 0)
 
@@ -311,8 +309,7 @@ class Contract(models.Model):
         self._check_group("after_sales_service.group_user",
                           _("Only the after-sales department cancels contracts."))
         self._check_can("can_be_cancelled", _("These contracts can't be cancelled: %s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for cancelling."))
+        reason = self._check_reason(reason, "cancel")
         pending = self.mapped("visit_ids").filtered("can_be_cancelled")
         if pending:
             pending.action_cancel(reason=_("Contract cancelled: %s") % reason)
@@ -322,8 +319,7 @@ class Contract(models.Model):
 
     @api.multi
     def action_cancel_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "cancel",
-                                                               _("Cancel Contract"))
+        return self._open_reason_wizard("cancel", _("Cancel Contract"))
 
     @api.multi
     def action_add_installed_products(self):
@@ -373,19 +369,16 @@ class Contract(models.Model):
 
     @api.multi
     def action_view_visits(self):
-        action = self.env.ref("after_sales_service.visit_action").read()[0]
-        action["domain"] = [("contract_id", "in", self.ids)]
-        action["context"] = {"default_contract_id": self[:1].id,
-                             "default_partner_id": self[:1].partner_id.id,
-                             "default_purpose": self[:1].visit_purpose}
-        return action
+        return self._window_action(
+            "after_sales_service.visit_action", [("contract_id", "in", self.ids)],
+            {"default_contract_id": self[:1].id, "default_partner_id": self[:1].partner_id.id,
+             "default_purpose": self[:1].visit_purpose})
 
     @api.multi
     def action_view_invoices(self):
-        action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action["domain"] = [("after_sales_contract_id", "in", self.ids)]
-        action["context"] = {"create": False}
-        return action
+        return self._window_action("account.action_invoice_tree1",
+                                   [("after_sales_contract_id", "in", self.ids)],
+                                   {"create": False})
 
     # ------------------------------------------------------------------ scheduled job
 
@@ -431,16 +424,11 @@ class Contract(models.Model):
         return flagged
 
     def _schedule_expiry_activity(self):
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
         for contract in self.filtered("user_id"):
-            self.env["mail.activity"].create({
-                "res_model_id": model_id, "res_id": contract.id,
-                "activity_type_id": activity_type.id, "user_id": contract.user_id.id,
-                "date_deadline": contract.date_end,
-                "summary": _("Contract %s ends on %s: renew it with the customer")
-                % (contract.name, contract.date_end),
-            })
+            contract._schedule_activity(
+                "mail.mail_activity_data_todo", contract.user_id,
+                _("Contract %(contract)s ends on %(date)s: renew it with the customer")
+                % {"contract": contract.name, "date": contract.date_end}, contract.date_end)
 
     @api.model
     def _cron_schedule_visits(self, today=None):

@@ -16,7 +16,9 @@ GROUP_GM = "after_sales_service.group_general_manager"
 GROUP_FINANCE = "account.group_account_invoice"
 
 # Each tile: the model it counts, the group it is shown to (None: everyone who opens the
-# dashboard, counting what their access rules let them read) and the action its list opens.
+# dashboard, counting what their access rules let them read; APPROVAL: the approving group of
+# the step in the model's approval table) and the action its list opens.
+APPROVAL = "approval"
 TILES = {
     "late_request": ("after_sales.request", None, "after_sales_service.request_action"),
     "dispatch_request": ("after_sales.request", GROUP_USER, "after_sales_service.request_action"),
@@ -25,40 +27,31 @@ TILES = {
     "demand_to_plan": ("after_sales.demand", GROUP_USER, "after_sales_service.demand_action"),
     "expiring_contract": ("after_sales.contract", GROUP_USER,
                           "after_sales_service.contract_action"),
-    "visit_gm": ("after_sales.visit", GROUP_GM, "after_sales_service.visit_action"),
-    "parts_order_manager": ("after_sales.parts.order", GROUP_MANAGER,
+    "visit_gm": ("after_sales.visit", APPROVAL, "after_sales_service.visit_action"),
+    "parts_order_manager": ("after_sales.parts.order", APPROVAL,
                             "after_sales_service.parts_order_action"),
-    "expense_manager": ("after_sales.expense.claim", GROUP_MANAGER,
+    "expense_manager": ("after_sales.expense.claim", APPROVAL,
                         "after_sales_service.expense_claim_action"),
-    "expense_finance": ("after_sales.expense.claim", GROUP_FINANCE,
+    "expense_finance": ("after_sales.expense.claim", APPROVAL,
                         "after_sales_service.expense_claim_action"),
-    "expense_gm": ("after_sales.expense.claim", GROUP_GM,
+    "expense_gm": ("after_sales.expense.claim", APPROVAL,
                    "after_sales_service.expense_claim_action"),
-    "compensation_quality": ("after_sales.return.compensation", GROUP_QUALITY,
+    "compensation_quality": ("after_sales.return.compensation", APPROVAL,
                              "after_sales_service.return_compensation_action"),
-    "compensation_gm": ("after_sales.return.compensation", GROUP_GM,
+    "compensation_gm": ("after_sales.return.compensation", APPROVAL,
                         "after_sales_service.return_compensation_action"),
-    "compensation_finance": ("after_sales.return.compensation", GROUP_FINANCE,
+    "compensation_finance": ("after_sales.return.compensation", APPROVAL,
                              "after_sales_service.return_compensation_action_finance"),
-    "disposition_quality": ("after_sales.return", GROUP_QUALITY,
+    "disposition_quality": ("after_sales.return", APPROVAL,
                             "after_sales_service.return_action"),
-    "exchange_gm": ("after_sales.return", GROUP_GM, "after_sales_service.return_action"),
+    "exchange_gm": ("after_sales.return", APPROVAL, "after_sales_service.return_action"),
     "satisfaction": ("after_sales.satisfaction.report", GROUP_USER,
                      "after_sales_service.satisfaction_report_action"),
 }
-# Approval steps read from the state of one model: one read_group per model for all its tiles.
-STATE_TILES = {
-    "after_sales.expense.claim": {"expense_manager": "submitted",
-                                  "expense_finance": "manager_approved",
-                                  "expense_gm": "finance_approved"},
-    "after_sales.return.compensation": {"compensation_quality": "to_review",
-                                        "compensation_gm": "to_approve",
-                                        "compensation_finance": "approved"},
-    "after_sales.visit": {"visit_gm": "to_approve"},
-    "after_sales.parts.order": {"parts_order_manager": "to_approve"},
-    "after_sales.return": {"disposition_quality": "inspected"},
-    "after_sales.demand": {"demand_to_plan": "submitted"},
-}
+# The documents with approval steps: their tiles, groups and states come from the approval
+# table of each model (DocumentMixin._approval_steps).
+APPROVAL_MODELS = ("after_sales.parts.order", "after_sales.visit", "after_sales.expense.claim",
+                   "after_sales.return.compensation", "after_sales.return")
 
 
 class Dashboard(models.TransientModel):
@@ -155,22 +148,37 @@ class Dashboard(models.TransientModel):
         for dashboard in self:
             dashboard.update(figures)
 
+    @api.model
+    def _approval_tiles(self):
+        """{tile: (model, approval step)} of every approval step counted on the dashboard."""
+        return {step.tile: (model, step) for model in APPROVAL_MODELS
+                for step in self.env[model]._approval_steps() if step.tile}
+
     def _visible_tiles(self):
-        """The tiles of the current user: their group, and read access to what they count."""
+        """The tiles of the current user: their group (the approving group for an approval
+        tile), and read access to what they count."""
         user = self.env.user
-        return {tile for tile, (model, group, _action) in TILES.items()
-                if (not group or user.has_group(group))
-                and self.env[model].check_access_rights("read", raise_exception=False)}
+        approvals = self._approval_tiles()
+        visible = set()
+        for tile, (model, group, _action) in TILES.items():
+            if group == APPROVAL:
+                group = approvals[tile][1].group
+            if (not group or user.has_group(group)) \
+                    and self.env[model].check_access_rights("read", raise_exception=False):
+                visible.add(tile)
+        return visible
 
     def _figures(self):
         tiles = self._visible_tiles()
         values = {tile + "_count": 0 for tile in TILES if tile != "satisfaction"}
         values.update(satisfaction_rate=0.0, satisfaction_answered=0)
         counted = set()
-        for model, states in STATE_TILES.items():
-            wanted = {tile: state for tile, state in states.items() if tile in tiles}
-            if not wanted:
-                continue
+        by_model = {}
+        for tile, (model, step) in self._approval_tiles().items():
+            if tile in tiles and step.field == "state" and not step.tile_domain:
+                by_model.setdefault(model, {})[tile] = step.from_state
+        for model, wanted in by_model.items():
+            # one read_group per model for all its approval tiles
             groups = self.env[model].read_group(
                 [("state", "in", list(wanted.values()))], ["state"], ["state"])
             by_state = {group["state"]: group["state_count"] for group in groups}
@@ -195,9 +203,9 @@ class Dashboard(models.TransientModel):
 
     def _tile_domain(self, tile):
         """The records a tile counts, which its list shows."""
-        for states in STATE_TILES.values():
-            if tile in states:
-                return [("state", "=", states[tile])]
+        approvals = self._approval_tiles()
+        if tile in approvals:
+            return approvals[tile][1].waiting_domain()
         now = fields.Datetime.now()
         if tile == "late_request":  # as the time limits job flags them, without waiting for it
             return [("state", "in", OPEN_STATES), "|", ("resolve_deadline", "<=", now),
@@ -208,25 +216,12 @@ class Dashboard(models.TransientModel):
             return [("state", "=", "todo"), ("date_due", "<", now)]
         if tile == "expiring_contract":
             return [("state", "=", "active"), ("is_expiring", "=", True)]
-        if tile == "exchange_gm":
-            return [("id", "in", self._exchange_to_instruct_ids())]
+        if tile == "demand_to_plan":
+            return [("state", "=", "submitted")]
         if tile == "satisfaction":
             start, end = self._month_bounds()
             return [("date_done", ">=", start), ("date_done", "<", end)]
         raise KeyError(tile)
-
-    def _exchange_to_instruct_ids(self):
-        """Open cases whose exchange form the office has checked, waiting for the general
-        manager's instruction (can_be_instructed, in one query)."""
-        self.env.cr.execute("""
-            SELECT r.id FROM after_sales_return r
-             WHERE r.state NOT IN ('draft', 'done', 'cancelled')
-               AND EXISTS (SELECT 1 FROM after_sales_return_approval a
-                            WHERE a.return_id = r.id AND a.step = 'office')
-               AND NOT EXISTS (SELECT 1 FROM after_sales_return_approval a
-                                WHERE a.return_id = r.id AND a.step = 'gm')
-        """)
-        return [row[0] for row in self.env.cr.fetchall()]
 
     def _month_bounds(self):
         """The current month in the user's time zone, as UTC datetime strings [start, end)."""

@@ -178,9 +178,7 @@ class Demand(models.Model):
             visits |= visit
         if len(visits) != 1:
             return True
-        action = self.env.ref("after_sales_service.visit_action").read()[0]
-        action.update(views=[(False, "form")], view_mode="form", res_id=visits.id)
-        return action
+        return self._window_action("after_sales_service.visit_action", record=visits)
 
     def _prepare_visit_vals(self):
         return {
@@ -197,19 +195,15 @@ class Demand(models.Model):
                           _("Only the after-sales department refuses requirement forms."))
         self._check_can("can_be_planned", _("Only submitted requirement forms can be refused: "
                                             "%s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for refusing."))
+        reason = self._check_reason(reason, "refuse")
         self.write({"state": "refused", "refuse_reason": reason})
         return True
 
     @api.multi
     def action_refuse_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "refuse",
-                                                               _("Refuse Requirement"))
+        return self._open_reason_wizard("refuse", _("Refuse Requirement"))
 
     @api.multi
     def action_view_visit(self):
         self.ensure_one()
-        action = self.env.ref("after_sales_service.visit_action").read()[0]
-        action.update(views=[(False, "form")], view_mode="form", res_id=self.visit_id.id)
-        return action
+        return self._window_action("after_sales_service.visit_action", record=self.visit_id)

@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .document_mixin import ApprovalStep
+
 STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -13,15 +15,6 @@ STATES = [
     ("rejected", "Rejected"),
 ]
 EXPENSE_TYPES = [("travel", "Travel"), ("material", "Material"), ("other", "Other")]
-# approval step: (state it applies to, group that approves, next state, approver field)
-APPROVAL_STEPS = {
-    "manager": ("submitted", "after_sales_service.group_manager", "manager_approved",
-                "manager_id"),
-    "finance": ("manager_approved", "account.group_account_invoice", "finance_approved",
-                "finance_id"),
-    "general_manager": ("finance_approved", "after_sales_service.group_general_manager",
-                        "approved", "general_manager_id"),
-}
 
 
 class ExpenseClaim(models.Model):
@@ -30,16 +23,11 @@ class ExpenseClaim(models.Model):
 
     _name = "after_sales.expense.claim"
     _description = "Technician Expense Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.charge.mixin",
-                "after_sales.document.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.expense.claim"
     _order = "id desc"
     _reason_actions = ("reject",)
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True,
-                       default=lambda self: _("New"))
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.user.company_id)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     user_id = fields.Many2one("res.users", "Technician", required=True, index=True,
                               default=lambda self: self.env.user,
@@ -79,6 +67,7 @@ class ExpenseClaim(models.Model):
                 raise UserError(_("Only draft claims can be submitted."))
             claim._check_lines()
         self.write({"state": "submitted"})
+        self._sync_approval_activities()
         return True
 
     def _check_lines(self):
@@ -97,13 +86,26 @@ class ExpenseClaim(models.Model):
             raise UserError(_("Attach the receipt of: %s")
                             % ", ".join(without_receipt.mapped("name")))
 
-    def _approve_step(self, step):
-        state, group, next_state, approver_field = APPROVAL_STEPS[step]
-        self._check_group(group, _("You can't give this approval."))
-        if any(claim.state != state for claim in self):
-            raise UserError(_("These claims are not at this approval step: %s")
-                            % ", ".join(self.mapped("name")))
-        self.write({"state": next_state, approver_field: self.env.user.id})
+    @api.model
+    def _approval_steps(self):
+        """Manager, then finance, then the general manager (spec §3)."""
+        refused = _("These claims are not at this approval step: %s")
+        denied = _("You can't give this approval.")
+        return [
+            ApprovalStep("manager", _("Manager's approval"), "submitted", "manager_approved",
+                         "after_sales_service.group_manager", user_field="manager_id",
+                         reject_state="rejected", tile="expense_manager", denied=denied,
+                         refused=refused),
+            ApprovalStep("finance", _("Finance check"), "manager_approved", "finance_approved",
+                         "account.group_account_invoice", user_field="finance_id",
+                         reject_state="rejected", tile="expense_finance", denied=denied,
+                         refused=refused),
+            ApprovalStep("general_manager", _("General manager's approval"),
+                         "finance_approved", "approved",
+                         "after_sales_service.group_general_manager",
+                         user_field="general_manager_id", reject_state="rejected",
+                         tile="expense_gm", denied=denied, refused=refused),
+        ]
 
     @api.multi
     def action_approve_manager(self):
@@ -132,19 +134,11 @@ class ExpenseClaim(models.Model):
 
     @api.multi
     def action_reject(self, reason=None):
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for rejecting."))
-        for claim in self:
-            step = {s[0]: key for key, s in APPROVAL_STEPS.items()}.get(claim.state)
-            if not step:
-                raise UserError(_("Only claims waiting for an approval can be rejected."))
-            claim._check_group(APPROVAL_STEPS[step][1], _("You can't reject at this step."))
-        self.write({"state": "rejected", "reject_reason": reason})
-        return True
+        return self._reject_step(reason)
 
     @api.multi
     def action_reject_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "reject", _("Reject Claim"))
+        return self._open_reason_wizard("reject", _("Reject Claim"))
 
     @api.multi
     def action_reset(self):

@@ -182,12 +182,9 @@ class OldPart(models.Model):
         if no_supplier:
             raise UserError(_("Choose the supplier of %s first.")
                             % ", ".join(no_supplier.mapped("name")))
-        Picking = self.env["stock.picking"].sudo()
-        pickings = Picking.browse()
+        pickings = self.env["stock.picking"].sudo().browse()
         for part in self:
-            picking = Picking.create(part._prepare_supplier_picking_vals())
-            picking.action_confirm()
-            picking.move_lines._after_sales_reserve()
+            picking = self._create_reserved_picking(part._prepare_supplier_picking_vals())
             pickings |= picking
             part.message_post(body=_("Return to supplier %s: transfer %s.")
                               % (part.supplier_id.name, picking.name), subtype="mail.mt_note")
@@ -255,7 +252,5 @@ class OldPart(models.Model):
 
     @api.multi
     def action_view_moves(self):
-        action = self.env.ref("stock.stock_move_action").read()[0]
-        action["domain"] = [("after_sales_old_part_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("stock.stock_move_action",
+                                   [("after_sales_old_part_id", "in", self.ids)])

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from .document_mixin import ApprovalStep
 from .request_selections import SHIPPING_METHODS
 
 STATES = [
@@ -36,6 +37,7 @@ class PartsOrder(models.Model):
     _sequence_code = "after_sales.parts.order"
     _order = "id desc"
     _reason_actions = ("reject",)
+    _approval_activity = "after_sales_service.mail_activity_type_parts_approval"
 
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
@@ -127,11 +129,6 @@ class PartsOrder(models.Model):
     ]
 
     # ------------------------------------------------------------------ defaults, create
-
-    @api.model
-    def _default_warehouse(self):
-        company = self.env.user.company_id
-        return self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
 
     @api.model
     def create(self, vals):
@@ -241,15 +238,23 @@ class PartsOrder(models.Model):
             order.amount_postage = standard.postage_price(order.shipping_method)
             order.amount_total = order.amount_parts + order.amount_postage
 
-    # ------------------------------------------------------------------ guards
-
-
-    def _check_manager(self):
-        if not self.env.user.has_group("after_sales_service.group_manager"):
-            raise AccessError(_("Only the after-sales manager can approve or reject outbound "
-                                "orders."))
-
     # ------------------------------------------------------------------ workflow
+
+    @api.model
+    def _approval_steps(self):
+        return [ApprovalStep(
+            "approve", _("Manager's approval"), "to_approve", "approved", "after_sales_service.group_manager",
+            user_field="approved_by_id", date_field="date_approved", reject_state="rejected",
+            tile="parts_order_manager",
+            denied=_("Only the after-sales manager can approve or reject outbound orders."),
+            refused=_("Only outbound orders waiting for approval can be approved: %s"))]
+
+    def _approval_user(self, step):
+        """The manager leading the request's team, else a manager of the company."""
+        leader = self.request_id.team_id.leader_id
+        if leader and leader.has_group(step.group) and self.company_id in leader.company_ids:
+            return leader
+        return super(PartsOrder, self)._approval_user(step)
 
     @api.multi
     def action_submit(self):
@@ -259,46 +264,20 @@ class PartsOrder(models.Model):
         if empty:
             raise UserError(_("Add the parts to send first: %s") % ", ".join(empty.mapped("name")))
         self.write({"state": "to_approve"})
-        self._schedule_approval_activity()
+        self._sync_approval_activities()
         return True
-
-    def _schedule_approval_activity(self):
-        activity_type = self.env.ref("after_sales_service.mail_activity_type_parts_approval")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        managers = self.env.ref("after_sales_service.group_manager").users
-        today = fields.Date.context_today(self)
-        for order in self:
-            leader = order.request_id.team_id.leader_id
-            approver = leader if leader in managers else managers[:1]
-            if not approver:
-                continue
-            self.env["mail.activity"].create({
-                "res_model_id": model_id, "res_id": order.id,
-                "activity_type_id": activity_type.id, "user_id": approver.id,
-                "date_deadline": today,
-                "summary": _("Approve outbound order %s") % order.name,
-            })
-
-    def _close_approval_activities(self, feedback):
-        activity_type = self.env.ref("after_sales_service.mail_activity_type_parts_approval")
-        self.mapped("activity_ids").filtered(
-            lambda a: a.activity_type_id == activity_type).action_feedback(feedback=feedback)
 
     @api.multi
     def action_approve(self):
         """售后服务部经理签字批准: the parts leave the store by a picking; out of warranty the
         customer invoice is drafted."""
-        self._check_manager()
-        self._check_can("can_be_approved", _("Only outbound orders waiting for approval can be "
-                                             "approved: %s"))
+        self._check_step("approve")
         self._sync_chargeable()
         self._check_approval_conditions()
-        self.write({"state": "approved", "approved_by_id": self.env.uid,
-                    "date_approved": fields.Datetime.now(), "reject_reason": False})
+        self._approve_step("approve", {"reject_reason": False})
         self._create_pickings()
         self.filtered("chargeable")._create_invoices()
         self.mapped("request_id").filtered("can_be_set_waiting").action_set_waiting("parts")
-        self._close_approval_activities(_("Approved"))
         return True
 
     def _sync_chargeable(self):
@@ -321,20 +300,12 @@ class PartsOrder(models.Model):
 
     @api.multi
     def action_reject(self, reason=None):
-        self._check_manager()
-        self._check_can("can_be_rejected", _("Only outbound orders waiting for approval can be "
-                                             "rejected: %s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for rejecting."))
-        self.write({"state": "rejected", "reject_reason": reason})
-        self._close_approval_activities(_("Rejected: %s") % reason)
-        return True
+        return self._reject_step(reason)
 
     @api.multi
     def action_reject_wizard(self):
-        self._check_manager()
-        return self.env["after_sales.reason.wizard"].open_for(self, "reject",
-                                                               _("Reject Outbound Order"))
+        self._check_step("approve")
+        return self._open_reason_wizard("reject", _("Reject Outbound Order"))
 
     @api.multi
     def action_cancel(self):
@@ -354,7 +325,7 @@ class PartsOrder(models.Model):
         self.sudo().mapped("picking_ids").filtered(lambda p: p.state != "cancel").action_cancel()
         invoices.action_invoice_cancel()
         self.write({"state": "cancelled"})
-        self._close_approval_activities(_("Cancelled"))
+        self._sync_approval_activities(_("Cancelled"))
         self._resume_requests()
         return True
 
@@ -403,11 +374,8 @@ class PartsOrder(models.Model):
     def _create_pickings(self):
         """One outgoing picking per order from the parts store, confirmed and reserved as far as
         the stock allows: without enough stock it waits, it never goes negative."""
-        Picking = self.env["stock.picking"].sudo()
         for order in self:
-            picking = Picking.create(order._prepare_picking_vals())
-            picking.action_confirm()
-            picking.move_lines._after_sales_reserve()
+            picking = self._create_reserved_picking(order._prepare_picking_vals())
             order.message_post(body=_("Transfer %s created from the parts store.")
                                % picking.name, subtype="mail.mt_note")
         return True
@@ -530,14 +498,11 @@ class PartsOrder(models.Model):
         self._check_can("can_receive_old_parts", _("No old parts to receive on %s (not approved, "
                                                    "none expected, or already received)."))
         OldPart = self.env["after_sales.old.part"]
-        Picking = self.env["stock.picking"].sudo()
         for order in self:
             old_parts = OldPart.browse()
             for line in order.line_ids.filtered("old_part_expected"):
                 old_parts |= OldPart.create(line._prepare_old_part_vals())
-            picking = Picking.create(order._prepare_old_parts_picking_vals(old_parts))
-            picking.action_confirm()
-            picking.move_lines._after_sales_reserve()
+            self._create_reserved_picking(order._prepare_old_parts_picking_vals(old_parts))
         return self.action_view_old_parts()
 
     def _prepare_old_parts_picking_vals(self, old_parts):
@@ -562,36 +527,24 @@ class PartsOrder(models.Model):
 
     @api.multi
     def action_view_pickings(self):
-        action = self.env.ref("stock.action_picking_tree_all").read()[0]
         pickings = self.mapped("picking_ids")
-        action["domain"] = [("id", "in", pickings.ids)]
-        if len(pickings) == 1:
-            action["views"] = [(self.env.ref("stock.view_picking_form").id, "form")]
-            action["res_id"] = pickings.id
-        action["context"] = {}
-        return action
+        return self._window_action("stock.action_picking_tree_all", [("id", "in", pickings.ids)],
+                                   record=pickings, form_view="stock.view_picking_form")
 
     @api.multi
     def action_view_invoices(self):
-        action = self.env.ref("account.action_invoice_tree1").read()[0]
         invoices = self.mapped("invoice_ids")
-        action["domain"] = [("id", "in", invoices.ids)]
-        if len(invoices) == 1:
-            action["views"] = [(self.env.ref("account.invoice_form").id, "form")]
-            action["res_id"] = invoices.id
-        action["context"] = {"default_type": "out_invoice", "type": "out_invoice"}
-        return action
+        return self._window_action(
+            "account.action_invoice_tree1", [("id", "in", invoices.ids)],
+            {"default_type": "out_invoice", "type": "out_invoice"}, record=invoices,
+            form_view="account.invoice_form")
 
     @api.multi
     def action_view_old_parts(self):
-        action = self.env.ref("after_sales_service.old_part_action").read()[0]
-        action["domain"] = [("order_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("after_sales_service.old_part_action",
+                                   [("order_id", "in", self.ids)])
 
     @api.multi
     def action_view_warranty_moves(self):
-        action = self.env.ref("account.action_move_journal_line").read()[0]
-        action["domain"] = [("after_sales_parts_order_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("account.action_move_journal_line",
+                                   [("after_sales_parts_order_id", "in", self.ids)])

@@ -381,16 +381,14 @@ class Request(models.Model):
     @api.multi
     def action_cancel(self, reason=None):
         self._check_can("can_be_cancelled", _("These requests can't be cancelled: %s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for cancelling."))
+        reason = self._check_reason(reason, "cancel")
         self.write({"state": "cancelled", "cancel_reason": reason, "is_late": False,
                     "is_at_risk": False})
         return True
 
     @api.multi
     def action_cancel_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "cancel",
-                                                               _("Cancel Request"))
+        return self._open_reason_wizard("cancel", _("Cancel Request"))
 
     @api.multi
     def action_override_warranty_wizard(self):
@@ -403,9 +401,7 @@ class Request(models.Model):
     # ------------------------------------------------------------------ related documents
 
     def _compute_parts_order_count(self):
-        groups = self.env["after_sales.parts.order"].read_group(
-            [("request_id", "in", self.ids)], ["request_id"], ["request_id"])
-        counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        counts = self._count_by("after_sales.parts.order", "request_id")
         for request in self:
             request.parts_order_count = counts.get(request.id, 0)
 
@@ -442,65 +438,51 @@ class Request(models.Model):
 
     @api.multi
     def action_view_parts_orders(self):
-        action = self.env.ref("after_sales_service.parts_order_action").read()[0]
-        action["domain"] = [("request_id", "in", self.ids)]
-        action["context"] = {"default_request_id": self[:1].id,
-                             "default_partner_id": self[:1].partner_id.id}
-        return action
+        return self._window_action(
+            "after_sales_service.parts_order_action", [("request_id", "in", self.ids)],
+            {"default_request_id": self[:1].id, "default_partner_id": self[:1].partner_id.id})
 
     @api.depends("visit_ids")
     def _compute_visit_count(self):
-        groups = self.env["after_sales.visit"].read_group(
-            [("request_id", "in", self.ids)], ["request_id"], ["request_id"])
-        counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        counts = self._count_by("after_sales.visit", "request_id")
         for request in self:
             request.visit_count = counts.get(request.id, 0)
 
     @api.multi
     def action_plan_visit(self):
         self.ensure_one()
-        action = self.env.ref("after_sales_service.visit_action").read()[0]
-        action.update(views=[(False, "form")], view_mode="form", context={
+        return self._window_action("after_sales_service.visit_action", new=True, context={
             "default_request_id": self.id, "default_partner_id": self.partner_id.id,
             "default_site_address": self.site_address, "default_in_warranty": self.in_warranty,
             "default_product_ids": [(6, 0, self.product_id.ids)],
             "default_purpose": self.category if self.category in (
                 "installation", "training", "repair", "inspection") else "repair",
         })
-        return action
 
     @api.multi
     def action_view_visits(self):
-        action = self.env.ref("after_sales_service.visit_action").read()[0]
-        action["domain"] = [("request_id", "in", self.ids)]
-        action["context"] = {"default_request_id": self.id}
-        return action
+        return self._window_action("after_sales_service.visit_action",
+                                   [("request_id", "in", self.ids)],
+                                   {"default_request_id": self[:1].id})
 
     def _compute_return_count(self):
-        Return = self.env["after_sales.return"]
         counts = {}
-        if self.ids and Return.check_access_rights("read", raise_exception=False):
-            groups = Return.read_group([("request_id", "in", self.ids)], ["request_id"],
-                                       ["request_id"])
-            counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        if self.env["after_sales.return"].check_access_rights("read", raise_exception=False):
+            counts = self._count_by("after_sales.return", "request_id")
         for request in self:
             request.return_count = counts.get(request.id, 0)
 
     @api.multi
     def action_view_returns(self):
         self.ensure_one()
-        action = self.env.ref("after_sales_service.return_action").read()[0]
-        action["domain"] = [("request_id", "=", self.id)]
-        action["context"] = {
+        return self._window_action("after_sales_service.return_action",
+                                   [("request_id", "=", self.id)], {
             "default_request_id": self.id, "default_partner_id": self.partner_id.id,
             "default_product_id": self.product_id.id, "default_lot_id": self.lot_id.id,
-        }
-        return action
+        })
 
     def _compute_complaint_count(self):
-        groups = self.env["after_sales.complaint"].read_group(
-            [("request_id", "in", self.ids)], ["request_id"], ["request_id"])
-        counts = {g["request_id"][0]: g["request_id_count"] for g in groups}
+        counts = self._count_by("after_sales.complaint", "request_id")
         for request in self:
             request.complaint_count = counts.get(request.id, 0)
 
@@ -524,10 +506,8 @@ class Request(models.Model):
 
     @api.multi
     def action_view_complaints(self):
-        action = self.env.ref("after_sales_service.complaint_action").read()[0]
-        action["domain"] = [("request_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("after_sales_service.complaint_action",
+                                   [("request_id", "in", self.ids)])
 
     # ------------------------------------------------------------------ time limits job
 
@@ -561,20 +541,13 @@ class Request(models.Model):
         """Activity for the manager and a note in the chatter of each newly late request."""
         if not self:
             return
-        activity_type = self.env.ref("after_sales_service.mail_activity_type_escalation")
-        model_id = self.env["ir.model"]._get_id(self._name)
         fallback = self.env.ref("after_sales_service.group_manager").users[:1]
-        today = fields.Date.context_today(self)
         for request in self.filtered(lambda r: not r.escalated):
             manager = request.team_id.leader_id or fallback or self.env.user
-            self.env["mail.activity"].create({
-                "res_model_id": model_id, "res_id": request.id,
-                "activity_type_id": activity_type.id, "user_id": manager.id,
-                "date_deadline": today,
-                "summary": _("Late request %s") % request.name,
-            })
-            request.message_post(body=_("Time limit passed (response %s, resolution %s): "
-                                        "escalated to %s.") % (
-                request.response_deadline, request.resolve_deadline, manager.name),
-                subtype="mail.mt_note")
+            request._schedule_activity("after_sales_service.mail_activity_type_escalation",
+                                       manager, _("Late request %s") % request.name)
+            request.message_post(body=_("Time limit passed (response %(response)s, resolution "
+                                        "%(resolution)s): escalated to %(manager)s.") % {
+                "response": request.response_deadline, "resolution": request.resolve_deadline,
+                "manager": manager.name}, subtype="mail.mt_note")
         self.write({"escalated": True})

@@ -62,7 +62,6 @@ class ResPartner(models.Model):
         xmlid = self.env.context.get("after_sales_action") or ""
         if not xmlid.startswith("after_sales_service."):
             return False
-        action = self.env.ref(xmlid).read()[0]
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
+        return self.env["after_sales.document.mixin"]._window_action(
+            xmlid, [("partner_id", "child_of", self.commercial_partner_id.id)],
+            {"default_partner_id": self.id})

@@ -4,6 +4,9 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
+from .document_mixin import ApprovalStep
+from .return_approval import STEPS as EXCHANGE_STEPS
+
 STATES = [
     ("draft", "Draft"),
     ("receiving", "Awaiting Goods"),
@@ -39,6 +42,7 @@ RESPONSIBILITIES = [
 QUALITY_FIELDS = ("defect_class", "responsibility", "responsible_party", "findings",
                   "inspection_attachment_ids")
 PLANNING_STATES = ("to_inspect", "inspected")
+CLOSED_STATES = ("draft", "done", "cancelled")  # no exchange form step then
 QTY_DIGITS = dp.get_precision("Product Unit of Measure")
 
 
@@ -101,6 +105,9 @@ class ReturnCase(models.Model):
     # exchange form (换货单) steps
     approval_ids = fields.One2many("after_sales.return.approval", "return_id",
                                    "Exchange Form Steps", readonly=True)
+    exchange_state = fields.Selection(
+        [("none", "Not Started")] + EXCHANGE_STEPS, "Exchange Form", compute="_compute_steps",
+        store=True, index=True, help="The last step of the exchange form signed.")
     exchange_form_signed = fields.Boolean("Exchange Form Signed", compute="_compute_steps",
                                           help="The general manager has given the instruction.")
 
@@ -170,11 +177,6 @@ class ReturnCase(models.Model):
     # ------------------------------------------------------------------ create / write
 
     @api.model
-    def _default_warehouse(self):
-        return self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.user.company_id.id)], limit=1)
-
-    @api.model
     def create(self, vals):
         self._check_quality_rights(vals, creating=True)
         return super(ReturnCase, self).create(vals)
@@ -226,8 +228,11 @@ class ReturnCase(models.Model):
 
     @api.depends("approval_ids.step")
     def _compute_steps(self):
+        order = [step for step, _label in EXCHANGE_STEPS]
         for case in self:
-            case.exchange_form_signed = "gm" in case.approval_ids.mapped("step")
+            signed = set(case.approval_ids.mapped("step"))
+            case.exchange_state = ([step for step in order if step in signed] or ["none"])[-1]
+            case.exchange_form_signed = "gm" in signed
 
     def _sum_by_case(self, model, domain, field, case_field="return_id"):
         """{case id: sum of field} of the records of model matching domain (one query, as
@@ -237,13 +242,6 @@ class ReturnCase(models.Model):
         groups = self.env[model].sudo().read_group(
             domain + [(case_field, "in", self.ids)], [case_field, field], [case_field])
         return {g[case_field][0]: g[field] or 0.0 for g in groups}
-
-    def _count_by_case(self, model, domain, case_field="return_id"):
-        if not self.ids:
-            return {}
-        groups = self.env[model].sudo().read_group(
-            domain + [(case_field, "in", self.ids)], [case_field], [case_field])
-        return {g[case_field][0]: g[case_field + "_count"] for g in groups}
 
     def _received_by_case(self):
         return self._sum_by_case(
@@ -288,10 +286,10 @@ class ReturnCase(models.Model):
             case.amount_executed = executed.get(case.id, 0.0)
 
     def _compute_document_counts(self):
-        pickings = self._count_by_case("stock.picking", [], case_field="after_sales_return_id")
-        scraps = self._count_by_case("after_sales.return.disposition", [("scrap_id", "!=", False)])
-        invoices = self._count_by_case("account.invoice", [],
-                                       case_field="after_sales_return_id")
+        pickings = self._count_by("stock.picking", "after_sales_return_id", sudo=True)
+        scraps = self._count_by("after_sales.return.disposition", "return_id",
+                                [("scrap_id", "!=", False)], sudo=True)
+        invoices = self._count_by("account.invoice", "after_sales_return_id", sudo=True)
         for case in self:
             case.picking_count = pickings.get(case.id, 0)
             case.scrap_count = scraps.get(case.id, 0)
@@ -302,12 +300,12 @@ class ReturnCase(models.Model):
         received = self._received_by_case()
         for case in self:
             state = case.state
-            steps = set(case.approval_ids.mapped("step"))
-            is_open = state not in ("draft", "done", "cancelled")
+            exchange = case.exchange_state
+            is_open = state not in CLOSED_STATES
             case.can_be_confirmed = state == "draft"
-            case.can_be_signed_region = is_open and "reason" in steps and "region" not in steps
-            case.can_be_checked_office = is_open and "region" in steps and "office" not in steps
-            case.can_be_instructed = is_open and "office" in steps and "gm" not in steps
+            case.can_be_signed_region = is_open and exchange == "reason"
+            case.can_be_checked_office = is_open and exchange == "region"
+            case.can_be_instructed = is_open and exchange == "office"
             case.can_be_inspected = state == "to_inspect"
             case.can_be_approved = state == "inspected"
             case.can_be_sent_back = state == "inspected"
@@ -362,11 +360,8 @@ class ReturnCase(models.Model):
                             % ", ".join(no_area.mapped("warehouse_id.name")))
 
     def _create_receipts(self):
-        Picking = self.env["stock.picking"].sudo()
         for case in self:
-            picking = Picking.create(case._prepare_receipt_vals())
-            picking.action_confirm()
-            picking.action_assign()
+            picking = self._create_reserved_picking(case._prepare_receipt_vals())
             case._prefill_receipt_lot(picking)
 
     def _prepare_receipt_vals(self):
@@ -428,43 +423,81 @@ class ReturnCase(models.Model):
             Approval.create({"return_id": case.id, "step": step, "user_id": self.env.uid,
                              "date": now, "note": note(case) if callable(note) else note})
 
+    @api.model
+    def _approval_steps(self):
+        """The exchange form (换货单: reason, region manager, office, general manager), signed
+        while the goods come in and are inspected, and quality's approval of the disposition."""
+        department = "after_sales_service.group_user"
+        department_denied = _("Only the after-sales department can do this.")
+        return [
+            ApprovalStep("region", _("Region manager's sign-off"), "reason", "region", department,
+                         field="exchange_state", activity=False, denied=department_denied,
+                         refused=_("The exchange form can't be signed by the region manager "
+                                   "now: %s")),
+            ApprovalStep("office", _("Office check"), "region", "office", department,
+                         field="exchange_state", activity=False, denied=department_denied,
+                         refused=_("The exchange form can't be checked by the office now (the "
+                                   "region manager signs first): %s")),
+            ApprovalStep("gm", _("General manager's instruction"), "office", "gm",
+                         "after_sales_service.group_general_manager", field="exchange_state",
+                         tile="exchange_gm", tile_domain=[("state", "not in", CLOSED_STATES)],
+                         denied=_("Only the general manager gives the instruction on the "
+                                  "exchange form."),
+                         refused=_("The exchange form can't be instructed now (the office "
+                                   "checks first): %s")),
+            ApprovalStep("disposition", _("Disposition approval"), "inspected", "disposing",
+                         "after_sales_service.group_quality",
+                         user_field="disposition_approved_by_id",
+                         date_field="date_disposition_approved", reject_state="to_inspect",
+                         reason_required=False, tile="disposition_quality",
+                         denied=_("Only quality can inspect returned goods and approve their "
+                                  "disposition."),
+                         refused=_("These cases have no inspected disposition to approve: %s")),
+        ]
+
+    def _waiting_steps(self):
+        steps = super(ReturnCase, self)._waiting_steps()
+        if self.state in CLOSED_STATES:
+            return [step for step in steps if step.field != "exchange_state"]
+        return steps
+
+    @api.multi
+    def _check_step(self, key):
+        """The exchange form is signed on open cases only."""
+        step = super(ReturnCase, self)._check_step(key)
+        closed = self.filtered(lambda c: c.state in CLOSED_STATES)
+        if step.field == "exchange_state" and closed:
+            raise UserError(step.refused % ", ".join(closed.mapped("name")))
+        return step
+
+    def _write_approval(self, step, vals, note=None):
+        """The exchange form's steps are its signed lines (who, when, what was written)."""
+        if step.field != "exchange_state":
+            return super(ReturnCase, self)._write_approval(step, vals, note)
+        self._record_step(step.key, note)
+        return True
+
     @api.multi
     def action_sign_region(self):
         """The region manager signs the exchange form (区域经理签字)."""
-        self._check_department_user()
-        self._check_can("can_be_signed_region",
-                        _("The exchange form can't be signed by the region manager now: %s"))
-        self._record_step("region")
-        return True
+        return self._approve_step("region")
 
     @api.multi
     def action_check_office(self):
         """The office checks the exchange form (办公室审核)."""
-        self._check_department_user()
-        self._check_can("can_be_checked_office",
-                        _("The exchange form can't be checked by the office now (the region "
-                          "manager signs first): %s"))
-        self._record_step("office")
-        return True
+        return self._approve_step("office")
 
     @api.multi
     def action_instruct(self, reason=None):
         """The general manager's instruction (总经理批示), the last step of the form."""
-        self._check_group("after_sales_service.group_general_manager",
-                          _("Only the general manager gives the instruction on the exchange "
-                            "form."))
-        self._check_can("can_be_instructed",
-                        _("The exchange form can't be instructed now (the office checks "
-                          "first): %s"))
+        self._check_step("gm")
         if not (reason or "").strip():
             raise UserError(_("Write the general manager's instruction."))
-        self._record_step("gm", reason)
-        return True
+        return self._approve_step("gm", note=reason)
 
     @api.multi
     def action_instruct_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(
-            self, "instruct", _("General Manager's Instruction"))
+        return self._open_reason_wizard("instruct", _("General Manager's Instruction"))
 
     def _exchange_form_steps(self):
         """The steps of the exchange form (换货单) in their order, each with its signature (an
@@ -488,6 +521,7 @@ class ReturnCase(models.Model):
                             % ", ".join(missing.mapped("name")))
         self.write({"state": "inspected", "inspected_by_id": self.env.uid,
                     "date_inspected": fields.Datetime.now()})
+        self._sync_approval_activities()
         return True
 
     @api.multi
@@ -495,21 +529,16 @@ class ReturnCase(models.Model):
         """Back to inspection, to change the disposition plan before it is approved."""
         self._check_quality_user()
         self._check_can("can_be_sent_back", _("Only inspected cases can be sent back: %s"))
-        self.write({"state": "to_inspect"})
-        return True
+        return self._reject_step()
 
     @api.multi
     def action_approve_disposition(self):
         """The QA manager approves the disposition plan: it must cover exactly the quantity
         received, and no receipt may still be open."""
-        self._check_quality_user()
-        self._check_can("can_be_approved", _("These cases have no inspected disposition to "
-                                             "approve: %s"))
+        self._check_step("disposition")
         self._check_receipts_finished()
         self._check_quantities("qty_planned", _("planned"))
-        self.write({"state": "disposing", "disposition_approved_by_id": self.env.uid,
-                    "date_disposition_approved": fields.Datetime.now()})
-        return True
+        return self._approve_step("disposition")
 
     def _check_receipts_finished(self):
         open_receipts = self.env["stock.move"].sudo().search([
@@ -568,45 +597,36 @@ class ReturnCase(models.Model):
         self._check_department_user()
         self._check_can("can_be_cancelled", _("These cases can't be cancelled (goods already "
                                                "received must be disposed of): %s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for cancelling."))
+        reason = self._check_reason(reason, "cancel")
         pickings = self.env["stock.picking"].sudo().search([
             ("after_sales_return_id", "in", self.ids), ("state", "not in", ("done", "cancel"))])
         pickings.action_cancel()
         self.mapped("compensation_ids").filtered(
             lambda c: c.state not in ("done", "cancelled")).write({"state": "cancelled"})
         self.write({"state": "cancelled", "cancel_reason": reason})
+        self._sync_approval_activities(_("Cancelled"))
         return True
 
     @api.multi
     def action_cancel_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "cancel",
-                                                               _("Cancel Return Case"))
+        return self._open_reason_wizard("cancel", _("Cancel Return Case"))
 
     # ------------------------------------------------------------------ smart buttons
 
     @api.multi
     def action_view_pickings(self):
-        action = self.env.ref("stock.action_picking_tree_all").read()[0]
-        action["domain"] = [("after_sales_return_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("stock.action_picking_tree_all",
+                                   [("after_sales_return_id", "in", self.ids)])
 
     @api.multi
     def action_view_scraps(self):
-        action = self.env.ref("stock.action_stock_scrap").read()[0]
-        action["domain"] = [("id", "in", self.mapped("disposition_ids.scrap_id").ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("stock.action_stock_scrap",
+                                   [("id", "in", self.mapped("disposition_ids.scrap_id").ids)])
 
     @api.multi
     def action_view_invoices(self):
         invoices = self.env["account.invoice"].search([("after_sales_return_id", "in", self.ids)])
-        action = self.env.ref("account.action_invoice_tree1").read()[0]
-        action["domain"] = [("id", "in", invoices.ids)]
-        action["context"] = {}
-        if len(invoices) == 1:
-            view = ("account.invoice_supplier_form" if invoices.type == "in_invoice"
-                    else "account.invoice_form")
-            action.update(views=[(self.env.ref(view).id, "form")], res_id=invoices.id)
-        return action
+        form = ("account.invoice_supplier_form" if invoices[:1].type == "in_invoice"
+                else "account.invoice_form")
+        return self._window_action("account.action_invoice_tree1", [("id", "in", invoices.ids)],
+                                   record=invoices, form_view=form)

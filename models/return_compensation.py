@@ -3,6 +3,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .document_mixin import ApprovalStep
+
 TYPES = [
     ("refund", "Refund"),
     ("compensation", "Compensation"),
@@ -161,43 +163,56 @@ class ReturnCompensation(models.Model):
         self._notify_case(_("Write-off and compensation proposed: %s"))
         return True
 
+    @api.model
+    def _approval_steps(self):
+        """Quality manager's review, general manager's approval, finance's execution."""
+        return [
+            ApprovalStep("review", _("Quality review"), "to_review", "to_approve",
+                         "after_sales_service.group_quality",
+                         user_field="reviewed_by_id", date_field="date_reviewed",
+                         tile="compensation_quality",
+                         denied=_("Only the quality manager reviews compensation."),
+                         refused=_("These proposals are not waiting for the quality manager's "
+                                   "review: %s")),
+            ApprovalStep("approve", _("General manager's approval"), "to_approve", "approved",
+                         "after_sales_service.group_general_manager",
+                         user_field="approved_by_id", date_field="date_approved",
+                         tile="compensation_gm",
+                         denied=_("Only the general manager approves this compensation."),
+                         refused=_("The quality manager reviews these proposals before the "
+                                   "general manager approves them: %s")),
+            ApprovalStep("execute", _("Execution by finance"), "approved", "done",
+                         "account.group_account_invoice",
+                         user_field="executed_by_id", date_field="date_executed",
+                         tile="compensation_finance",
+                         denied=_("Only finance executes write-offs and compensation."),
+                         refused=_("These proposals are not approved: %s")),
+        ]
+
     @api.multi
     def action_review(self):
         """The quality manager's review (质量经理审核)."""
-        self._check_group("after_sales_service.group_quality",
-                          _("Only the quality manager reviews compensation."))
-        self._check_can("can_be_reviewed", _("These proposals are not waiting for the quality "
-                                             "manager's review: %s"))
-        self.write({"state": "to_approve", "reviewed_by_id": self.env.uid,
-                    "date_reviewed": fields.Datetime.now()})
+        self._approve_step("review")
         self._notify_case(_("Compensation reviewed by quality: %s"))
         return True
 
     @api.multi
     def action_approve(self):
         """The general manager's approval (总经理批准), after the quality manager's review."""
-        self._check_group("after_sales_service.group_general_manager",
-                          _("Only the general manager approves this compensation."))
-        self._check_can("can_be_approved", _("The quality manager reviews these proposals "
-                                             "before the general manager approves them: %s"))
-        self.write({"state": "approved", "approved_by_id": self.env.uid,
-                    "date_approved": fields.Datetime.now()})
+        self._approve_step("approve")
         self._notify_case(_("Compensation approved by the general manager: %s"))
         return True
 
     @api.multi
     def action_execute(self):
         """Finance executes: the credit note or the bill is created and validated."""
-        self._check_group("account.group_account_invoice",
-                          _("Only finance executes write-offs and compensation."))
-        self._check_can("can_be_executed", _("These proposals are not approved: %s"))
+        self._check_step("execute")
         for compensation in self:
             invoice = self.env["account.invoice"].create(compensation._prepare_invoice_vals())
             invoice.compute_taxes()
             invoice.action_invoice_open()
             compensation.write({"invoice_id": invoice.id})
-        self.write({"state": "done", "executed_by_id": self.env.uid,
-                    "date_executed": fields.Datetime.now()})
+        self._approve_step("execute")
         self._notify_case(_("Write-off and compensation executed: %s"))
         return True
 

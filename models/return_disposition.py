@@ -37,6 +37,7 @@ class ReturnDisposition(models.Model):
     The warehouse validates the transfers; the line follows their state."""
 
     _name = "after_sales.return.disposition"
+    _inherit = ["after_sales.document.mixin"]
     _description = "Return Disposition"
     _order = "return_id, sequence, id"
 
@@ -164,6 +165,7 @@ class ReturnDisposition(models.Model):
     # ------------------------------------------------------------------ execute
 
     def _check_can(self, flag, message):
+        # a disposition line is named by its case
         refused = self.filtered(lambda r: not r[flag])
         if refused:
             raise UserError(message % ", ".join(refused.mapped("return_id.name")))
@@ -267,11 +269,8 @@ class ReturnDisposition(models.Model):
         }
 
     def _create_picking(self, picking_type, source, destination, partner=None):
-        picking = self.env["stock.picking"].sudo().create(
+        return self._create_reserved_picking(
             self._prepare_picking_vals(picking_type, source, destination, partner))
-        picking.action_confirm()
-        picking.action_assign()
-        return picking
 
     def _prepare_picking_vals(self, picking_type, source, destination, partner=None):
         case = self.return_id

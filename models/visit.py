@@ -2,6 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .document_mixin import ApprovalStep
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -272,45 +273,41 @@ class Visit(models.Model):
 
     # ------------------------------------------------------------------ approval
 
+    @api.model
+    def _approval_steps(self):
+        return [ApprovalStep(
+            "approve", _("Trip approval"), "to_approve", "approved", "after_sales_service.group_general_manager",
+            user_field="approved_by_id", date_field="date_approved", reject_state="rejected",
+            tile="visit_gm",
+            denied=_("Only the general manager approves trips (出差应经总经理批准)."),
+            refused=_("These visits are not waiting for approval: %s"))]
 
     @api.multi
     def action_submit(self):
         self._check_can("can_be_submitted", _("Only draft visits can be submitted: %s"))
         self.write({"state": "to_approve"})
+        self._sync_approval_activities()
         return True
-
-    def _check_general_manager(self):
-        if not self.env.user.has_group("after_sales_service.group_general_manager"):
-            raise AccessError(_("Only the general manager approves trips (出差应经总经理批准)."))
 
     @api.multi
     def action_approve(self):
-        self._check_general_manager()
-        self._check_can("can_be_approved", _("These visits are not waiting for approval: %s"))
-        self.write({"state": "approved", "approved_by_id": self.env.user.id,
-                    "date_approved": fields.Datetime.now()})
+        self._approve_step("approve")
         self.mapped("request_id").filtered(lambda r: r.state == "in_progress") \
             .action_set_waiting("visit")
         return True
 
     @api.multi
     def action_reject(self, reason=None):
-        self._check_general_manager()
-        self._check_can("can_be_approved", _("These visits are not waiting for approval: %s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for rejecting."))
-        self.write({"state": "rejected", "reject_reason": reason})
-        return True
+        return self._reject_step(reason)
 
     @api.multi
     def action_reject_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "reject", _("Reject Visit"))
+        return self._open_reason_wizard("reject", _("Reject Visit"))
 
     @api.multi
     def action_cancel(self, reason=None):
         self._check_can("can_be_cancelled", _("These visits can't be cancelled: %s"))
-        if not (reason or "").strip():
-            raise UserError(_("Give the reason for cancelling."))
+        reason = self._check_reason(reason, "cancel")
         self.sudo().mapped("picking_ids").filtered(
             lambda p: p.state not in ("done", "cancel")).action_cancel()
         self.write({"state": "cancelled", "cancel_reason": reason})
@@ -318,13 +315,13 @@ class Visit(models.Model):
 
     @api.multi
     def action_cancel_wizard(self):
-        return self.env["after_sales.reason.wizard"].open_for(self, "cancel", _("Cancel Visit"))
+        return self._open_reason_wizard("cancel", _("Cancel Visit"))
 
     # ------------------------------------------------------------------ parts
 
     def _warehouse(self):
-        return self.env["stock.warehouse"].sudo().search([("company_id", "=", self.company_id.id)],
-                                                  limit=1)
+        # technicians need not read warehouses: the process looks it up for them
+        return self.sudo()._default_warehouse(self.company_id)
 
     def _parts_issue_picking(self):
         return self.sudo().picking_ids.filtered(lambda p: p.after_sales_visit_role == "issue"
@@ -358,11 +355,9 @@ class Visit(models.Model):
             warehouse = visit._warehouse()
             van = warehouse.after_sales_technician_location(visit.technician_ids[0])
             # created on behalf of the process; the warehouse reserves and validates it
-            picking = self.env["stock.picking"].sudo().create(visit._prepare_picking_vals(
+            self._create_reserved_picking(visit._prepare_picking_vals(
                 "issue", warehouse.as_parts_location_id, van, visit.partner_id,
                 [(line.product_id, line.qty_taken) for line in visit.part_ids]))
-            picking.action_confirm()
-            picking.action_assign()
         return True
 
     def _done_move_qty(self, role, product):
@@ -380,22 +375,18 @@ class Visit(models.Model):
         if not issue:
             return
         van = issue.location_dest_id
-        warehouse = self._warehouse().sudo()
+        warehouse = self._warehouse()
         used = [(line.product_id, line.qty_used) for line in self.part_ids]
         rest = [(line.product_id, line.qty_taken - line.qty_used) for line in self.part_ids]
         if any(qty for _product, qty in used):
-            consume = self.env["stock.picking"].sudo().create(self._prepare_picking_vals(
+            consume = self._create_reserved_picking(self._prepare_picking_vals(
                 "consume", van, self.partner_id.property_stock_customer, self.partner_id, used))
-            consume.action_confirm()
-            consume.action_assign()
             for move in consume.move_lines:
                 move.quantity_done = move.product_uom_qty
             consume.action_done()
         if any(qty > 0 for _product, qty in rest):
-            back = self.env["stock.picking"].sudo().create(self._prepare_picking_vals(
+            self._create_reserved_picking(self._prepare_picking_vals(
                 "return", van, warehouse.as_parts_location_id, self.partner_id, rest))
-            back.action_confirm()
-            back.action_assign()
 
     # ------------------------------------------------------------------ execution
 
@@ -524,10 +515,8 @@ class Visit(models.Model):
 
     @api.multi
     def action_view_pickings(self):
-        action = self.env.ref("stock.action_picking_tree_all").read()[0]
-        action["domain"] = [("after_sales_visit_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self._window_action("stock.action_picking_tree_all",
+                                   [("after_sales_visit_id", "in", self.ids)])
 
 
 def _hours(hours):
