@@ -30,6 +30,7 @@ if [ ! -f "$stamp" ]; then
 fi
 [ "${1:-}" = "--setup" ] && exit 0
 bin="$root/$env/bin"
+export PYLINTHOME="$root/$env/pylint-home"  # pylint's cache, kept out of ~/.cache
 
 stage_rel="$env/addons/after_sales_service"
 stage="$root/$stage_rel"
