@@ -44,7 +44,11 @@ stop-db:
 	@bash runtime/pg.sh stop
 
 clean: stop-db
-	rm -rf .venv .node .pgdata .addons .logs
+	rm -rf .venv .node .pgdata .addons .logs .lintenv
+
+## make lint: pylint-odoo and the OCA XML/PO checks from .lintenv/; fails on any message, last line "lint: N messages" or "lint: clean"
+lint:
+	@bash runtime/lint.sh
 
 ## regenerate i18n/after_sales_service.pot and merge it into i18n/zh_CN.po
 pot: db
