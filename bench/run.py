@@ -198,9 +198,9 @@ def reference_data(env, scale):
         "rule_normal": env.ref("after_sales_service.sla_rule_normal").id,
         "rule_urgent": env.ref("after_sales_service.sla_rule_urgent").id,
         "rule_complaint": env.ref("after_sales_service.sla_rule_complaint").id,
-        "warehouse": warehouse.id, "parts_store": warehouse.as_parts_location_id.id,
+        "warehouse": warehouse.id, "parts_store": warehouse.after_sales_parts_location_id.id,
         "customer_location": env.ref("stock.stock_location_customers").id,
-        "out_type": (warehouse.as_parts_type_id or warehouse.out_type_id).id,
+        "out_type": (warehouse.after_sales_parts_type_id or warehouse.out_type_id).id,
         "uom": env.ref("product.product_uom_unit").id,
         "sale_journal": sale_journal.id, "purchase_journal": purchase_journal.id,
         "general_journal": general_journal.id, "receivable": receivable.id,
@@ -222,7 +222,7 @@ GENERATION = [
     ("service stations", """
         INSERT INTO res_partner (name, display_name, active, customer, is_company, type,
                                  company_id, lang, invoice_warn, picking_warn, create_date,
-                                 write_date, ref, is_service_station)
+                                 write_date, ref, after_sales_is_station)
         SELECT 'Bench station ' || g, 'Bench station ' || g, TRUE, FALSE, TRUE, 'contact',
                %(company)s, 'en_US', 'no-message', 'no-message', now(), now(), 'BENCH-S', TRUE
           FROM generate_series(1, 20) g
@@ -296,7 +296,7 @@ GENERATION = [
             name, company_id, state, channel, category, priority, date_received, partner_id,
             team_id, cancel_reason, needs_dispatch, escalated, create_uid, create_date,
             write_uid, write_date)
-        SELECT 'BSC' || lpad(g::text, 8, '0'), %(company)s, 'cancelled', 'hotline', 'repair',
+        SELECT 'BSC' || lpad(g::text, 8, '0'), %(company)s, 'cancel', 'hotline', 'repair',
                '0', %(start)s::timestamp + (g::float / %(cancelled)s) * %(span)s
                    * interval '1 second',
                (SELECT id FROM bench_customer WHERE rn = 1 + g %% 100), (%(team_ids)s::int[])[1],
@@ -316,7 +316,7 @@ GENERATION = [
             is_overtime, overtime_days, create_uid, create_date, write_uid, write_date)
         SELECT 'BSV' || lpad(g::text, 8, '0'), %(company)s,
                CASE WHEN g %% 10 < 5 THEN 'done' WHEN g %% 10 < 8 THEN 'verified'
-                    WHEN g %% 10 = 8 THEN 'approved' ELSE 'cancelled' END,
+                    WHEN g %% 10 = 8 THEN 'approved' ELSE 'cancel' END,
                r.id, (ARRAY['installation', 'training', 'repair', 'inspection'])[1 + g %% 4],
                r.partner_id, r.in_warranty,
                r.date_received + interval '1 day', 2.0,
@@ -413,7 +413,7 @@ GENERATION = [
             warehouse_id, cause, defect_class, has_goods, request_id, user_id,
             create_uid, create_date, write_uid, write_date)
         SELECT 'BRT' || lpad(g::text, 8, '0'), %(company)s,
-               (ARRAY['draft', 'receiving', 'done', 'done', 'done', 'cancelled'])[1 + g %% 6],
+               (ARRAY['draft', 'receiving', 'done', 'done', 'done', 'cancel'])[1 + g %% 6],
                r.date_received + interval '2 days', r.partner_id,
                COALESCE(r.product_id, (%(product_ids)s::int[])[1]), 1 + g %% 3,
                %(warehouse)s,
@@ -745,7 +745,7 @@ def main():
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF timing")
     args = parser.parse_args()
     n = args.scale
-    scale = {"requests": n, "cancelled": n // 100, "visits": n // 5, "callbacks": n // 2,
+    scale = {"requests": n, "cancel": n // 100, "visits": n // 5, "callbacks": n // 2,
              "complaints": n // 20,
              "returns": n // 50, "parts_orders": n // 10, "claims": n // 100,
              "customers": max(n // 20, 10), "products": 200, "technicians": 50}

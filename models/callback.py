@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
 
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
-          ("cancelled", "Cancelled")]
+          ("cancel", "Cancelled")]
 SATISFACTION_DELAY_DAYS = 3  # working days after the visit (spec §4)
 
 
@@ -149,7 +149,7 @@ class Callback(models.Model):
 
     @api.multi
     def action_cancel(self):
-        self.filtered(lambda c: c.state == "todo").write({"state": "cancelled"})
+        self.filtered(lambda c: c.state == "todo").write({"state": "cancel"})
         return True
 
     # ------------------------------------------------------------------ generation
@@ -230,7 +230,7 @@ class Callback(models.Model):
             SELECT card.id FROM after_sales_warranty_card card
               JOIN product_product pp ON pp.id = card.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE card.active AND pt.needs_usage_callback
+             WHERE card.active AND pt.after_sales_usage_callback
                AND COALESCE(card.date_installed, card.date_delivered) <= %s
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
                                 WHERE c.trigger = 'usage:' || card.id)
@@ -254,7 +254,7 @@ class Callback(models.Model):
         year = fields.Date.context_today(self)[:4]
         self.env.cr.execute("""
             SELECT p.id FROM res_partner p
-             WHERE p.active AND p.is_key_customer
+             WHERE p.active AND p.after_sales_key_customer
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
                                 WHERE c.trigger = 'key:' || p.id || ':' || %s)
         """, (year,))

@@ -13,7 +13,7 @@ STATES = [
     ("draft", "Draft"),
     ("active", "Active"),
     ("expired", "Expired"),
-    ("cancelled", "Cancelled"),
+    ("cancel", "Cancelled"),
 ]
 CONTRACT_TYPES = [
     ("warranty", "Warranty Contract"),
@@ -313,7 +313,7 @@ class Contract(models.Model):
         pending = self.mapped("visit_ids").filtered("can_be_cancelled")
         if pending:
             pending.action_cancel(reason=_("Contract cancelled: %s") % reason)
-        self.write({"state": "cancelled", "cancel_reason": reason, "next_visit_date": False,
+        self.write({"state": "cancel", "cancel_reason": reason, "next_visit_date": False,
                     "is_expiring": False})
         return True
 

@@ -138,7 +138,7 @@ class Demand(models.Model):
         if card:
             in_warranty = bool(card.warranty_end and card.warranty_end >= today)
         elif delivered:
-            months = self.product_id.product_tmpl_id.warranty_months
+            months = self.product_id.product_tmpl_id.after_sales_warranty_months
             end = fields.Date.from_string(delivered) + relativedelta(months=months) \
                 - timedelta(days=1)
             in_warranty = fields.Date.to_string(end) >= today

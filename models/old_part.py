@@ -46,7 +46,7 @@ class OldPart(models.Model):
                              help="The serial of the part that came back.")
     quantity = fields.Float("Expected Qty", required=True, readonly=True,
                             digits=dp.get_precision("Product Unit of Measure"))
-    location_id = fields.Many2one(related="order_id.warehouse_id.as_old_parts_location_id",
+    location_id = fields.Many2one(related="order_id.warehouse_id.after_sales_old_parts_location_id",
                                   readonly=True, string="Old-Parts Store")
     move_ids = fields.One2many("stock.move", "after_sales_old_part_id", "Stock Moves",
                                readonly=True,

@@ -12,7 +12,7 @@ STATES = [
     ("approved", "Approved"),
     ("shipped", "Shipped"),
     ("rejected", "Rejected"),
-    ("cancelled", "Cancelled"),
+    ("cancel", "Cancelled"),
 ]
 PICKING_STATES = [
     ("draft", "Draft"),
@@ -58,7 +58,7 @@ class PartsOrder(models.Model):
         "stock.warehouse", "Warehouse", required=True, readonly=True,
         states={"draft": [("readonly", False)], "to_approve": [("readonly", False)]},
         default=lambda self: self._default_warehouse())
-    location_id = fields.Many2one(related="warehouse_id.as_parts_location_id",
+    location_id = fields.Many2one(related="warehouse_id.after_sales_parts_location_id",
                                   string="Parts Store", readonly=True)
     shipping_method = fields.Selection(SHIPPING_METHODS, "Shipping Method", required=True,
                                        default="courier", track_visibility="onchange")
@@ -161,7 +161,7 @@ class PartsOrder(models.Model):
             order.can_be_approved = state == "to_approve"
             order.can_be_rejected = state == "to_approve"
             order.can_be_cancelled = state in ("draft", "to_approve", "approved")
-            order.can_be_reset = state in ("rejected", "cancelled")
+            order.can_be_reset = state in ("rejected", "cancel")
             order.can_receive_old_parts = (
                 state in ("approved", "shipped") and not order.old_part_ids
                 and any(order.line_ids.mapped("old_part_expected")))
@@ -324,7 +324,7 @@ class PartsOrder(models.Model):
                               "before cancelling.") % ", ".join(validated.mapped("number")))
         self.sudo().mapped("picking_ids").filtered(lambda p: p.state != "cancel").action_cancel()
         invoices.action_invoice_cancel()
-        self.write({"state": "cancelled"})
+        self.write({"state": "cancel"})
         self._sync_approval_activities(_("Cancelled"))
         self._resume_requests()
         return True
@@ -333,7 +333,7 @@ class PartsOrder(models.Model):
         """Requests waiting for these parts only go back in progress."""
         for request in self.mapped("request_id").filtered(
                 lambda r: r.state == "waiting" and r.waiting_reason == "parts"):
-            if all(o.state in ("cancelled", "rejected") for o in request.parts_order_ids):
+            if all(o.state in ("cancel", "rejected") for o in request.parts_order_ids):
                 request.action_resume()
 
     @api.multi
@@ -355,7 +355,7 @@ class PartsOrder(models.Model):
         partner = self.partner_shipping_id or self.partner_id
         destination = self._customer_location()
         return {
-            "picking_type_id": self.warehouse_id.as_parts_type_id.id
+            "picking_type_id": self.warehouse_id.after_sales_parts_type_id.id
             or self.warehouse_id.out_type_id.id,
             "partner_id": partner.id,
             "origin": self.name,
@@ -508,7 +508,7 @@ class PartsOrder(models.Model):
     def _prepare_old_parts_picking_vals(self, old_parts):
         self.ensure_one()
         source = self._customer_location()
-        destination = self.warehouse_id.as_old_parts_location_id
+        destination = self.warehouse_id.after_sales_old_parts_location_id
         if not destination:
             raise UserError(_("Warehouse %s has no old-parts store.") % self.warehouse_id.name)
         return {

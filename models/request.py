@@ -14,7 +14,7 @@ STATES = [
     ("waiting", "Waiting"),
     ("resolved", "Resolved"),
     ("closed", "Closed"),
-    ("cancelled", "Cancelled"),
+    ("cancel", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress", "waiting")
 # request channel -> complaint channel
@@ -73,7 +73,7 @@ class Request(models.Model):
     user_id = fields.Many2one("res.users", "Responsible", index=True,
                               track_visibility="onchange", default=lambda self: self.env.user)
     station_id = fields.Many2one("res.partner", "Service Station", index=True,
-                                 domain="[('is_service_station', '=', True)]",
+                                 domain="[('after_sales_is_station', '=', True)]",
                                  track_visibility="onchange")
     needs_dispatch = fields.Boolean(
         "Awaiting Dispatch", readonly=True, copy=False,
@@ -243,7 +243,7 @@ class Request(models.Model):
             return card.warranty_end, _("Warranty card %s: valid until %s") % (
                 card.name, card.warranty_end)
         delivered = self.date_delivered or deliveries.get(self.lot_id.id)
-        months = self.product_id.product_tmpl_id.warranty_months
+        months = self.product_id.product_tmpl_id.after_sales_warranty_months
         if delivered and self.product_id:
             end = fields.Date.to_string(fields.Date.from_string(delivered)
                                         + relativedelta(months=months) - timedelta(days=1))
@@ -382,7 +382,7 @@ class Request(models.Model):
     def action_cancel(self, reason=None):
         self._check_can("can_be_cancelled", _("These requests can't be cancelled: %s"))
         reason = self._check_reason(reason, "cancel")
-        self.write({"state": "cancelled", "cancel_reason": reason, "is_late": False,
+        self.write({"state": "cancel", "cancel_reason": reason, "is_late": False,
                     "is_at_risk": False})
         return True
 

@@ -7,20 +7,20 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    is_key_customer = fields.Boolean("Key Customer",
+    after_sales_key_customer = fields.Boolean("Key Customer",
                                      help="Key customers are visited at least once a year.")
-    is_service_station = fields.Boolean("Service Station",
+    after_sales_is_station = fields.Boolean("Service Station",
                                         help="A partner company that does service for us "
                                              "(服务站 / 特约维修点).")
     # the customer file is the department's: other users read partners without it
     after_sales_request_ids = fields.One2many("after_sales.request", "partner_id",
                                               "Service Requests", groups="after_sales_service.group_user")
-    warranty_card_ids = fields.One2many("after_sales.warranty.card", "partner_id",
+    after_sales_warranty_card_ids = fields.One2many("after_sales.warranty.card", "partner_id",
                                         "Installed Products", groups="after_sales_service.group_user")
     after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    warranty_card_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    complaint_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    callback_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    after_sales_warranty_card_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    after_sales_complaint_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
+    after_sales_callback_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
     after_sales_contract_ids = fields.One2many("after_sales.contract", "partner_id",
                                                "Contracts", groups="after_sales_service.group_user")
     after_sales_contract_count = fields.Integer(compute="_compute_after_sales_counts",
@@ -34,9 +34,9 @@ class ResPartner(models.Model):
     def _after_sales_counted(self):
         """(field, model) pairs counted on the customer file."""
         return [("after_sales_request_count", "after_sales.request"),
-                ("warranty_card_count", "after_sales.warranty.card"),
-                ("complaint_count", "after_sales.complaint"),
-                ("callback_count", "after_sales.callback"),
+                ("after_sales_warranty_card_count", "after_sales.warranty.card"),
+                ("after_sales_complaint_count", "after_sales.complaint"),
+                ("after_sales_callback_count", "after_sales.callback"),
                 ("after_sales_contract_count", "after_sales.contract")]
 
     @api.multi

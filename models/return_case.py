@@ -14,7 +14,7 @@ STATES = [
     ("inspected", "Disposition to Approve"),
     ("disposing", "Disposing"),
     ("done", "Closed"),
-    ("cancelled", "Cancelled"),
+    ("cancel", "Cancelled"),
 ]
 CAUSES = [
     ("defect", "Quality Problem"),
@@ -42,7 +42,7 @@ RESPONSIBILITIES = [
 QUALITY_FIELDS = ("defect_class", "responsibility", "responsible_party", "findings",
                   "inspection_attachment_ids")
 PLANNING_STATES = ("to_inspect", "inspected")
-CLOSED_STATES = ("draft", "done", "cancelled")  # no exchange form step then
+CLOSED_STATES = ("draft", "done", "cancel")  # no exchange form step then
 QTY_DIGITS = dp.get_precision("Product Unit of Measure")
 
 
@@ -96,7 +96,7 @@ class ReturnCase(models.Model):
     warehouse_id = fields.Many2one("stock.warehouse", "Warehouse", required=True,
                                    default=lambda self: self._default_warehouse())
     location_id = fields.Many2one("stock.location", "Pending Products",
-                                  related="warehouse_id.as_quarantine_location_id",
+                                  related="warehouse_id.after_sales_quarantine_location_id",
                                   readonly=True)
     cause = fields.Selection(CAUSES, "Cause", required=True, default="defect", index=True,
                              track_visibility="onchange")
@@ -275,7 +275,7 @@ class ReturnCase(models.Model):
     @api.depends("compensation_ids.amount", "compensation_ids.state")
     def _compute_amounts(self):
         Compensation = "after_sales.return.compensation"
-        proposed = self._sum_by_case(Compensation, [("state", "!=", "cancelled")], "amount")
+        proposed = self._sum_by_case(Compensation, [("state", "!=", "cancel")], "amount")
         approved = self._sum_by_case(Compensation, [("state", "in", ("approved", "done"))],
                                      "amount")
         executed = self._sum_by_case("account.invoice", [("state", "in", ("open", "paid"))],
@@ -354,7 +354,7 @@ class ReturnCase(models.Model):
             raise UserError(_("Give the product and the quantity returned: %s")
                             % ", ".join(no_goods.mapped("name")))
         no_area = self.filtered(lambda c: c.has_goods
-                                and not c.warehouse_id.as_quarantine_location_id)
+                                and not c.warehouse_id.after_sales_quarantine_location_id)
         if no_area:
             raise UserError(_("Warehouse %s has no pending products area.")
                             % ", ".join(no_area.mapped("warehouse_id.name")))
@@ -368,7 +368,7 @@ class ReturnCase(models.Model):
         self.ensure_one()
         source = self.partner_id.property_stock_customer or self.env.ref(
             "stock.stock_location_customers")
-        destination = self.warehouse_id.as_quarantine_location_id
+        destination = self.warehouse_id.after_sales_quarantine_location_id
         return {
             "picking_type_id": self.warehouse_id.in_type_id.id,
             "partner_id": self.partner_id.id,
@@ -585,7 +585,7 @@ class ReturnCase(models.Model):
                 pending.mapped("return_id.name")))
         self._check_quantities("qty_disposed", _("disposed of"))
         unsettled = self.mapped("compensation_ids").filtered(
-            lambda c: c.state not in ("done", "cancelled"))
+            lambda c: c.state not in ("done", "cancel"))
         if unsettled:
             raise UserError(_("Execute or cancel the write-off and compensation first: %s")
                             % ", ".join(unsettled.mapped("return_id.name")))
@@ -602,8 +602,8 @@ class ReturnCase(models.Model):
             ("after_sales_return_id", "in", self.ids), ("state", "not in", ("done", "cancel"))])
         pickings.action_cancel()
         self.mapped("compensation_ids").filtered(
-            lambda c: c.state not in ("done", "cancelled")).write({"state": "cancelled"})
-        self.write({"state": "cancelled", "cancel_reason": reason})
+            lambda c: c.state not in ("done", "cancel")).write({"state": "cancel"})
+        self.write({"state": "cancel", "cancel_reason": reason})
         self._sync_approval_activities(_("Cancelled"))
         return True
 

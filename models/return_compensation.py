@@ -19,7 +19,7 @@ STATES = [
     ("to_approve", "General Manager's Approval"),
     ("approved", "To Execute"),
     ("done", "Executed"),
-    ("cancelled", "Cancelled"),
+    ("cancel", "Cancelled"),
 ]
 # what the proposal says; frozen once submitted
 PROPOSAL_FIELDS = ("return_id", "compensation_type", "method", "amount", "description")
@@ -114,7 +114,7 @@ class ReturnCompensation(models.Model):
         return super(ReturnCompensation, self).unlink()
 
     def _check_case_open(self):
-        closed = self.filtered(lambda c: c.return_id.state in ("done", "cancelled"))
+        closed = self.filtered(lambda c: c.return_id.state in ("done", "cancel"))
         if closed:
             raise UserError(_("The case %s is closed.") % ", ".join(
                 closed.mapped("return_id.name")))
@@ -140,12 +140,12 @@ class ReturnCompensation(models.Model):
     def _compute_can_be(self):
         for compensation in self:
             state = compensation.state
-            case_open = compensation.return_id.state not in ("draft", "done", "cancelled")
+            case_open = compensation.return_id.state not in ("draft", "done", "cancel")
             compensation.can_be_submitted = state == "draft" and case_open
             compensation.can_be_reviewed = state == "to_review"
             compensation.can_be_approved = state == "to_approve"
             compensation.can_be_executed = state == "approved"
-            compensation.can_be_cancelled = state not in ("done", "cancelled")
+            compensation.can_be_cancelled = state not in ("done", "cancel")
 
     # ------------------------------------------------------------------ actions
 
@@ -221,7 +221,7 @@ class ReturnCompensation(models.Model):
         self._check_group("after_sales_service.group_user",
                           _("Only the after-sales department can do this."))
         self._check_can("can_be_cancelled", _("Executed proposals can't be cancelled: %s"))
-        self.write({"state": "cancelled"})
+        self.write({"state": "cancel"})
         return True
 
     def _notify_case(self, message):

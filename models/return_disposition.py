@@ -217,7 +217,7 @@ class ReturnDisposition(models.Model):
         warehouse = self.return_id.warehouse_id
         return {"picking_id": self._create_picking(
             warehouse.int_type_id, self.return_id.location_id,
-            warehouse.as_repair_location_id).id}
+            warehouse.after_sales_repair_location_id).id}
 
     def _execute_supplier(self):
         warehouse = self.return_id.warehouse_id
@@ -248,7 +248,7 @@ class ReturnDisposition(models.Model):
         for line in self:
             warehouse = line.return_id.warehouse_id
             picking = line._create_picking(warehouse.int_type_id,
-                                           warehouse.as_repair_location_id,
+                                           warehouse.after_sales_repair_location_id,
                                            warehouse.lot_stock_id)
             line.sudo().write({"restock_picking_id": picking.id})
         self.write({"reinspected_by_id": self.env.uid,

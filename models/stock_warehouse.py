@@ -3,11 +3,11 @@ from odoo import _, api, fields, models
 
 # field -> (name, usage, barcode suffix): the after-sales areas of each warehouse
 AFTER_SALES_LOCATIONS = [
-    ("as_parts_location_id", "After-Sales Parts Store", "internal", "ASP"),
-    ("as_old_parts_location_id", "Old Parts Store", "internal", "ASO"),
-    ("as_quarantine_location_id", "Pending Products (Quarantine)", "internal", "ASQ"),
-    ("as_repair_location_id", "Repair Area", "internal", "ASR"),
-    ("as_technician_location_id", "Technicians' Stock", "view", "AST"),
+    ("after_sales_parts_location_id", "After-Sales Parts Store", "internal", "ASP"),
+    ("after_sales_old_parts_location_id", "Old Parts Store", "internal", "ASO"),
+    ("after_sales_quarantine_location_id", "Pending Products (Quarantine)", "internal", "ASQ"),
+    ("after_sales_repair_location_id", "Repair Area", "internal", "ASR"),
+    ("after_sales_technician_location_id", "Technicians' Stock", "view", "AST"),
 ]
 
 
@@ -19,17 +19,17 @@ class StockWarehouse(models.Model):
 
     _inherit = "stock.warehouse"
 
-    as_parts_location_id = fields.Many2one("stock.location", "After-Sales Parts Store",
+    after_sales_parts_location_id = fields.Many2one("stock.location", "After-Sales Parts Store",
                                            domain=[("usage", "=", "internal")])
-    as_old_parts_location_id = fields.Many2one("stock.location", "Old Parts Store",
+    after_sales_old_parts_location_id = fields.Many2one("stock.location", "Old Parts Store",
                                                domain=[("usage", "=", "internal")])
-    as_quarantine_location_id = fields.Many2one("stock.location", "Pending Products",
+    after_sales_quarantine_location_id = fields.Many2one("stock.location", "Pending Products",
                                                 domain=[("usage", "=", "internal")])
-    as_repair_location_id = fields.Many2one("stock.location", "Repair Area",
+    after_sales_repair_location_id = fields.Many2one("stock.location", "Repair Area",
                                             domain=[("usage", "=", "internal")])
-    as_technician_location_id = fields.Many2one("stock.location", "Technicians' Stock",
+    after_sales_technician_location_id = fields.Many2one("stock.location", "Technicians' Stock",
                                                 domain=[("usage", "=", "view")])
-    as_parts_type_id = fields.Many2one(
+    after_sales_parts_type_id = fields.Many2one(
         "stock.picking.type", "After-Sales Parts Operation",
         help="Outgoing operation type of the parts sent to customers from the after-sales parts "
              "store, with its own sequence (WH/ASP/00001).")
@@ -70,7 +70,7 @@ class StockWarehouse(models.Model):
         """The stock location of a technician (or their van), created on first use."""
         self.ensure_one()
         Location = self.env["stock.location"].sudo()
-        parent = self.as_technician_location_id
+        parent = self.after_sales_technician_location_id
         location = Location.search([("location_id", "=", parent.id),
                                     ("after_sales_technician_id", "=", user.id)], limit=1)
         if not location:
@@ -87,18 +87,18 @@ class StockWarehouse(models.Model):
     @api.multi
     def _create_after_sales_parts_type(self):
         customers = self.env.ref("stock.stock_location_customers")
-        for warehouse in self.filtered(lambda w: not w.as_parts_type_id):
-            if not warehouse.as_parts_location_id:
+        for warehouse in self.filtered(lambda w: not w.after_sales_parts_type_id):
+            if not warehouse.after_sales_parts_location_id:
                 warehouse._create_after_sales_locations()
             sequence = self.env["ir.sequence"].sudo().create({
                 "name": "%s %s" % (warehouse.name, _("Sequence after-sales parts")),
                 "prefix": warehouse.code + "/ASP/", "padding": 5,
                 "company_id": warehouse.company_id.id,
             })
-            warehouse.as_parts_type_id = self.env["stock.picking.type"].create({
+            warehouse.after_sales_parts_type_id = self.env["stock.picking.type"].create({
                 "name": _("After-Sales Parts"), "code": "outgoing", "sequence": 90,
                 "warehouse_id": warehouse.id, "sequence_id": sequence.id,
-                "default_location_src_id": warehouse.as_parts_location_id.id,
+                "default_location_src_id": warehouse.after_sales_parts_location_id.id,
                 "default_location_dest_id": customers.id,
                 "return_picking_type_id": warehouse.in_type_id.id,
                 "use_create_lots": False, "use_existing_lots": True,

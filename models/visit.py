@@ -13,7 +13,7 @@ STATES = [
     ("done", "Done"),
     ("verified", "Verified"),
     ("rejected", "Rejected"),
-    ("cancelled", "Cancelled"),
+    ("cancel", "Cancelled"),
 ]
 EVALUATIONS = [
     ("5", "Very Satisfied"),
@@ -144,7 +144,7 @@ class Visit(models.Model):
 
     @api.multi
     def unlink(self):
-        if any(visit.state not in ("draft", "cancelled") for visit in self):
+        if any(visit.state not in ("draft", "cancel") for visit in self):
             raise UserError(_("Only draft or cancelled visits can be deleted."))
         return super(Visit, self).unlink()
 
@@ -310,7 +310,7 @@ class Visit(models.Model):
         reason = self._check_reason(reason, "cancel")
         self.sudo().mapped("picking_ids").filtered(
             lambda p: p.state not in ("done", "cancel")).action_cancel()
-        self.write({"state": "cancelled", "cancel_reason": reason})
+        self.write({"state": "cancel", "cancel_reason": reason})
         return True
 
     @api.multi
@@ -356,7 +356,7 @@ class Visit(models.Model):
             van = warehouse.after_sales_technician_location(visit.technician_ids[0])
             # created on behalf of the process; the warehouse reserves and validates it
             self._create_reserved_picking(visit._prepare_picking_vals(
-                "issue", warehouse.as_parts_location_id, van, visit.partner_id,
+                "issue", warehouse.after_sales_parts_location_id, van, visit.partner_id,
                 [(line.product_id, line.qty_taken) for line in visit.part_ids]))
         return True
 
@@ -386,7 +386,7 @@ class Visit(models.Model):
             consume.action_done()
         if any(qty > 0 for _product, qty in rest):
             self._create_reserved_picking(self._prepare_picking_vals(
-                "return", van, warehouse.as_parts_location_id, self.partner_id, rest))
+                "return", van, warehouse.after_sales_parts_location_id, self.partner_id, rest))
 
     # ------------------------------------------------------------------ execution
 

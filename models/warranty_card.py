@@ -27,7 +27,7 @@ class WarrantyCard(models.Model):
     picking_id = fields.Many2one("stock.picking", "Delivery", readonly=True)
     date_delivered = fields.Date("Delivery Date", required=True, track_visibility="onchange")
     date_installed = fields.Date("Installation Date", track_visibility="onchange")
-    warranty_months = fields.Integer("Warranty (months)", required=True,
+    after_sales_warranty_months = fields.Integer("Warranty (months)", required=True,
                                      track_visibility="onchange")
     warranty_end = fields.Date("Warranty End", compute="_compute_warranty_end", store=True,
                                index=True)
@@ -41,12 +41,12 @@ class WarrantyCard(models.Model):
         ("lot_uniq", "unique (lot_id)", "A serial number has only one warranty card."),
     ]
 
-    @api.depends("date_delivered", "date_installed", "warranty_months")
+    @api.depends("date_delivered", "date_installed", "after_sales_warranty_months")
     def _compute_warranty_end(self):
         for card in self:
             start = card.date_installed or card.date_delivered
             card.warranty_end = start and fields.Date.to_string(
-                fields.Date.from_string(start) + relativedelta(months=card.warranty_months)
+                fields.Date.from_string(start) + relativedelta(months=card.after_sales_warranty_months)
                 - timedelta(days=1))
 
     def _compute_in_warranty(self):
@@ -62,15 +62,15 @@ class WarrantyCard(models.Model):
     @api.onchange("product_id")
     def _onchange_product_id(self):
         if self.product_id:
-            self.warranty_months = self.product_id.product_tmpl_id.warranty_months
+            self.after_sales_warranty_months = self.product_id.product_tmpl_id.after_sales_warranty_months
 
     @api.model
     def create(self, vals):
         if vals.get("name", _("New")) == _("New"):
             vals["name"] = self.env["ir.sequence"].next_by_code("after_sales.warranty.card") or "/"
-        if not vals.get("warranty_months") and vals.get("product_id"):
+        if not vals.get("after_sales_warranty_months") and vals.get("product_id"):
             product = self.env["product.product"].browse(vals["product_id"])
-            vals["warranty_months"] = product.product_tmpl_id.warranty_months
+            vals["after_sales_warranty_months"] = product.product_tmpl_id.after_sales_warranty_months
         card = super(WarrantyCard, self).create(vals)
         card._refresh_open_requests()
         return card
@@ -78,7 +78,7 @@ class WarrantyCard(models.Model):
     @api.multi
     def write(self, vals):
         res = super(WarrantyCard, self).write(vals)
-        if {"lot_id", "date_delivered", "date_installed", "warranty_months"} & set(vals):
+        if {"lot_id", "date_delivered", "date_installed", "after_sales_warranty_months"} & set(vals):
             self._refresh_open_requests()
         return res
 

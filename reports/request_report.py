@@ -78,7 +78,7 @@ class RequestReport(models.Model):
                        CASE WHEN r.state NOT IN ('resolved', 'closed') THEN 'open'
                             WHEN r.id IN (SELECT request_id FROM after_sales_return
                                            WHERE request_id IS NOT NULL
-                                             AND state != 'cancelled') THEN 'return'
+                                             AND state != 'cancel') THEN 'return'
                             WHEN r.id IN (SELECT request_id FROM after_sales_visit
                                            WHERE request_id IS NOT NULL
                                              AND state IN ('done', 'verified')) THEN 'visit'
@@ -104,6 +104,6 @@ class RequestReport(models.Model):
                   FROM after_sales_request r
              LEFT JOIN product_product pp ON pp.id = r.product_id
              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE r.state != 'cancelled'
+                 WHERE r.state != 'cancel'
             )
         """ % self._table)

@@ -104,6 +104,6 @@ class ReturnReport(models.Model):
                           JOIN account_invoice inv ON inv.id = c.invoice_id
                          WHERE inv.state IN ('open', 'paid')
                       GROUP BY c.return_id) money ON money.return_id = r.id
-                 WHERE r.state != 'cancelled'
+                 WHERE r.state != 'cancel'
             )
         """ % self._table)

@@ -79,13 +79,13 @@ class TestCallback(AfterSalesCase):
         self.assertEqual(self.Callback.search_count([("visit_id", "=", visit.id)]), 1)
 
     def test_usage_callback_exactly_when_due(self):
-        self.product.needs_usage_callback = True
+        self.product.after_sales_usage_callback = True
         today = date.today()
         lot = self.env["stock.production.lot"].create({"name": "U-1", "product_id": self.product.id})
         card = self.env["after_sales.warranty.card"].create({
             "partner_id": self.customer.id, "product_id": self.product.id, "lot_id": lot.id,
             "date_delivered": fields.Date.to_string(today - relativedelta(months=6, days=-1)),
-            "warranty_months": 24})
+            "after_sales_warranty_months": 24})
         self.Callback._cron_generate()
         self.assertFalse(self.Callback.search([("warranty_card_id", "=", card.id)]))
         card.date_delivered = fields.Date.to_string(today - relativedelta(months=6))
@@ -95,7 +95,7 @@ class TestCallback(AfterSalesCase):
         self.Callback._cron_generate()
         self.assertEqual(self.Callback.search_count([("warranty_card_id", "=", card.id)]), 1)
         # products quality did not flag get none
-        self.product.needs_usage_callback = False
+        self.product.after_sales_usage_callback = False
         lot2 = self.env["stock.production.lot"].create({"name": "U-2", "product_id": self.product.id})
         other = card.copy({"lot_id": lot2.id})
         self.Callback._cron_generate()
@@ -205,7 +205,7 @@ class TestCallback(AfterSalesCase):
         self.assertEqual(request.state, "closed")
 
     def test_key_customer_annual_visit(self):
-        self.customer.is_key_customer = True
+        self.customer.after_sales_key_customer = True
         self.Callback._cron_generate()
         self.Callback._cron_generate()
         callbacks = self.Callback.search([("partner_id", "=", self.customer.id),

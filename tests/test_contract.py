@@ -19,7 +19,7 @@ class TestContract(AfterSalesCase):
                                                           "product_id": cls.product.id})
         cls.card = cls.env["after_sales.warranty.card"].create({
             "partner_id": cls.customer.id, "product_id": cls.product.id, "lot_id": cls.lot.id,
-            "date_delivered": "2026-01-10", "warranty_months": 24})
+            "date_delivered": "2026-01-10", "after_sales_warranty_months": 24})
         cls.other_product = cls.env["product.product"].create({"name": "燃气热水器 GH-12",
                                                                "type": "consu"})
 
@@ -91,8 +91,8 @@ class TestContract(AfterSalesCase):
         wizard = self.env["after_sales.reason.wizard"].browse(wizard_action["res_id"])
         wizard.sudo(self.user_as).write({"reason": "客户停产"})
         wizard.sudo(self.user_as).action_confirm()
-        self.assertEqual((contract.state, contract.cancel_reason), ("cancelled", "客户停产"))
-        self.assertEqual(visit.state, "cancelled")
+        self.assertEqual((contract.state, contract.cancel_reason), ("cancel", "客户停产"))
+        self.assertEqual(visit.state, "cancel")
         self.assertFalse(contract.next_visit_date)
         with self.assertRaises(UserError):
             contract.unlink()
@@ -196,7 +196,7 @@ class TestContract(AfterSalesCase):
         self.assertEqual(contract.state, "expired")
         self.assertFalse(contract.is_expiring)
         self.assertFalse(contract.next_visit_date)
-        self.assertEqual(cancelled.state, "cancelled")
+        self.assertEqual(cancelled.state, "cancel")
 
     # ------------------------------------------------------------------ invoicing
 

@@ -91,7 +91,7 @@ class TestDashboard(AfterSalesCase):
         resolved.write({"fault_found": "线路松动", "method_used": "紧固接线"})
         resolved.action_resolve()
         station_partner = self.env["res.partner"].create({
-            "name": "萧山特约维修点", "is_company": True, "is_service_station": True})
+            "name": "萧山特约维修点", "is_company": True, "after_sales_is_station": True})
         self.user_station.partner_id.parent_id = station_partner
         dispatch = self._request(user=self.user_station)
         self.assertTrue(dispatch.needs_dispatch)

@@ -113,7 +113,7 @@ class TestDemand(AfterSalesCase):
     def test_installed_product_registered_by_hand_counts_as_delivered(self):
         card = self.env["after_sales.warranty.card"].create({
             "partner_id": self.other_customer.id, "product_id": self.never_delivered.id,
-            "date_delivered": "2024-05-01", "warranty_months": 12})
+            "date_delivered": "2024-05-01", "after_sales_warranty_months": 12})
         demand = self._demand(partner_id=self.other_customer.id,
                               product_id=self.never_delivered.id, serial=False, purpose="repair")
         demand.action_submit()

@@ -33,14 +33,14 @@ class TestInstall(SavepointCase):
 
     def test_after_sales_locations(self):
         warehouse = self.env.ref("stock.warehouse0")
-        for field in ("as_parts_location_id", "as_old_parts_location_id",
-                      "as_quarantine_location_id", "as_repair_location_id"):
+        for field in ("after_sales_parts_location_id", "after_sales_old_parts_location_id",
+                      "after_sales_quarantine_location_id", "after_sales_repair_location_id"):
             self.assertEqual(warehouse[field].usage, "internal", field)
             self.assertEqual(warehouse[field].location_id, warehouse.view_location_id)
-        self.assertEqual(warehouse.as_technician_location_id.usage, "view")
+        self.assertEqual(warehouse.after_sales_technician_location_id.usage, "view")
         user = self.env.ref("base.user_demo")
         van = warehouse.after_sales_technician_location(user)
-        self.assertEqual(van.location_id, warehouse.as_technician_location_id)
+        self.assertEqual(van.location_id, warehouse.after_sales_technician_location_id)
         self.assertEqual(warehouse.after_sales_technician_location(user), van)
         new = self.env["stock.warehouse"].create({"name": "Shenzhen", "code": "SZ"})
-        self.assertTrue(new.as_quarantine_location_id)
+        self.assertTrue(new.after_sales_quarantine_location_id)

@@ -17,8 +17,8 @@ class TestPartsCommon(AfterSalesCase):
         cls.Order = cls.env["after_sales.parts.order"]
         cls.Quant = cls.env["stock.quant"]
         cls.warehouse = cls.env.ref("stock.warehouse0")
-        cls.parts_store = cls.warehouse.as_parts_location_id
-        cls.old_store = cls.warehouse.as_old_parts_location_id
+        cls.parts_store = cls.warehouse.after_sales_parts_location_id
+        cls.old_store = cls.warehouse.after_sales_old_parts_location_id
         cls.thermostat = cls.env["product.product"].create({
             "name": "温控器 TS-9", "type": "product", "default_code": "TS-9",
             "standard_price": 80.0, "list_price": 150.0, "taxes_id": [(6, 0, [])]})
@@ -115,7 +115,7 @@ class TestPartsDispatch(TestPartsCommon):
 
         picking = order.picking_ids
         self.assertEqual(len(picking), 1)
-        self.assertEqual(picking.picking_type_id, self.warehouse.as_parts_type_id)
+        self.assertEqual(picking.picking_type_id, self.warehouse.after_sales_parts_type_id)
         self.assertEqual(picking.picking_type_id.code, "outgoing")
         self.assertEqual(picking.location_id, self.parts_store)
         self.assertEqual(picking.location_dest_id.usage, "customer")
@@ -276,7 +276,7 @@ class TestPartsDispatch(TestPartsCommon):
         picking = order.picking_ids
         self.assertEqual(self.available(self.thermostat, self.parts_store), 8.0)  # reserved
         order.sudo(self.user_as).action_cancel()
-        self.assertEqual(order.state, "cancelled")
+        self.assertEqual(order.state, "cancel")
         self.assertEqual(picking.state, "cancel")
         self.assertEqual(order.invoice_ids.state, "cancel")
         self.assertEqual(self.available(self.thermostat, self.parts_store), 10.0)
@@ -370,13 +370,13 @@ class TestPartsRoles(TestPartsCommon):
     def test_install(self):
         self.assertEqual(self.env["ir.module.module"].search(
             [("name", "=", "stock_account")]).state, "installed")
-        parts_type = self.warehouse.as_parts_type_id
+        parts_type = self.warehouse.after_sales_parts_type_id
         self.assertEqual((parts_type.code, parts_type.default_location_src_id),
                          ("outgoing", self.parts_store))
         self.assertEqual(parts_type.sequence_id.prefix, "WH/ASP/")
         new = self.env["stock.warehouse"].create({"name": "Shenzhen", "code": "SZ"})
-        self.assertEqual(new.as_parts_type_id.default_location_src_id,
-                         new.as_parts_location_id)
+        self.assertEqual(new.after_sales_parts_type_id.default_location_src_id,
+                         new.after_sales_parts_location_id)
         self.assertEqual(self.postage.type, "service")
 
 

@@ -19,7 +19,7 @@ class TestRequestCommon(AfterSalesCase):
         cls.lot = cls.env["stock.production.lot"].create({
             "name": "EH60-0001", "product_id": cls.product.id})
         cls.station = cls.env["res.partner"].create({
-            "name": "苏州特约维修点", "is_company": True, "is_service_station": True})
+            "name": "苏州特约维修点", "is_company": True, "after_sales_is_station": True})
         cls.user_station.partner_id.parent_id = cls.station
 
     def _request(self, user=None, **vals):
@@ -67,7 +67,7 @@ class TestRequestFlow(TestRequestCommon):
         wizard = self.env["after_sales.reason.wizard"].browse(wizard_action["res_id"])
         wizard.reason = "Duplicate of another request"
         wizard.action_confirm()
-        self.assertEqual(request.state, "cancelled")
+        self.assertEqual(request.state, "cancel")
         self.assertEqual(request.cancel_reason, "Duplicate of another request")
         with self.assertRaises(UserError):
             request.action_start()
@@ -126,7 +126,7 @@ class TestWarranty(TestRequestCommon):
         card = self.env["after_sales.warranty.card"].sudo(self.user_manager).create({
             "partner_id": self.customer.id, "product_id": self.product.id,
             "lot_id": self.lot.id, "date_delivered": "2026-01-10",
-            "date_installed": "2026-02-01", "warranty_months": 12})
+            "date_installed": "2026-02-01", "after_sales_warranty_months": 12})
         self.assertEqual(card.warranty_end, "2027-01-31")
         request = self._request(lot_id=self.lot.id, date_received="2026-11-20 09:00:00")
         self.assertTrue(request.in_warranty)
@@ -136,7 +136,7 @@ class TestWarranty(TestRequestCommon):
         self.assertFalse(late.in_warranty)
 
     def test_warranty_from_delivery_date(self):
-        self.product.warranty_months = 6
+        self.product.after_sales_warranty_months = 6
         request = self._request(date_delivered="2026-01-15", date_received="2026-11-20 09:00:00")
         self.assertFalse(request.in_warranty)
         self.assertEqual(request.warranty_end, "2026-07-14")
@@ -190,7 +190,7 @@ class TestWarranty(TestRequestCommon):
         self.assertEqual(self.env["after_sales.warranty.card"].search_count(
             [("lot_id", "=", self.lot.id)]), 1)
         # the customer file counts them
-        self.assertEqual(self.customer.warranty_card_count, 1)
+        self.assertEqual(self.customer.after_sales_warranty_card_count, 1)
 
 
 class TestTimeLimits(TestRequestCommon):
@@ -320,7 +320,7 @@ class TestRequestComplaint(TestRequestCommon):
         self.assertEqual(complaint.severity, "urgent")
         self.assertEqual(complaint.content, "不加热")
         self.assertEqual(request.complaint_count, 1)
-        self.assertEqual(self.customer.complaint_count,
+        self.assertEqual(self.customer.after_sales_complaint_count,
                          self.env["after_sales.complaint"].search_count(
                              [("partner_id", "child_of", self.customer.id)]))
         self.assertEqual(self.customer.after_sales_request_count, 1)

@@ -14,8 +14,8 @@ class TestReturnCommon(AfterSalesCase):
         cls.Return = cls.env["after_sales.return"]
         cls.Quant = cls.env["stock.quant"]
         cls.warehouse = cls.env.ref("stock.warehouse0")
-        cls.quarantine = cls.warehouse.as_quarantine_location_id
-        cls.repair = cls.warehouse.as_repair_location_id
+        cls.quarantine = cls.warehouse.after_sales_quarantine_location_id
+        cls.repair = cls.warehouse.after_sales_repair_location_id
         cls.stock = cls.warehouse.lot_stock_id
         cls.customers = cls.env.ref("stock.stock_location_customers")
         cls.heater = cls.env["product.product"].create({
@@ -576,7 +576,7 @@ class TestReturnAccess(TestReturnCommon):
         wizard = self.env["after_sales.reason.wizard"].browse(action["res_id"])
         wizard.reason = "客户撤回退货"
         wizard.action_confirm()
-        self.assertEqual(case.state, "cancelled")
+        self.assertEqual(case.state, "cancel")
         self.assertEqual(receipt.state, "cancel")
         received = self._case()
         received.action_confirm()

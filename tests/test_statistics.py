@@ -47,7 +47,7 @@ class TestStatistics(AfterSalesCase):
         cls.team_b = env["after_sales.team"].create({"name": "统计 B 组"})
         cls.customer2 = env["res.partner"].create({"name": "苏州水务集团", "customer": True})
         cls.station = env["res.partner"].create({"name": "无锡特约维修点",
-                                                 "is_service_station": True})
+                                                 "after_sales_is_station": True})
         cls.boiler = env["product.product"].create({
             "name": "燃气壁挂炉 GB-20", "type": "product", "default_code": "GB-20",
             "standard_price": 2000.0, "taxes_id": [(6, 0, [])]})
@@ -110,7 +110,7 @@ class TestStatistics(AfterSalesCase):
                               category="consultation", channel="mail", product_id=False,
                               partner_id=cls.customer2.id)
         cls.r5 = cls._request(received, team_id=cls.team_b.id)
-        cls.r6 = cls._request(received, {"state": "cancelled", "cancel_reason": "重复登记"})
+        cls.r6 = cls._request(received, {"state": "cancel", "cancel_reason": "重复登记"})
         cls.r7 = cls._request("2019-02-11 09:00:00",
                               cls._outcome("closed", (3.0, True), (8.0, True)))
         cls.r8 = cls._request(received, cls._outcome("resolved", (5.0, True), (20.0, True)),
@@ -152,7 +152,7 @@ class TestStatistics(AfterSalesCase):
     def _set_up_parts(cls):
         env = cls.env
         warehouse = env.ref("stock.warehouse0")
-        store = warehouse.as_parts_location_id
+        store = warehouse.after_sales_parts_location_id
         cls.thermostat = env["product.product"].create({
             "name": "温控器 TS-9", "type": "product", "default_code": "TS-9",
             "standard_price": 80.0, "taxes_id": [(6, 0, [])]})
@@ -333,7 +333,7 @@ class TestStatistics(AfterSalesCase):
         cls.rt3 = env["after_sales.return"].create({
             "partner_id": cls.customer.id, "product_id": cls.boiler.id, "cause": "transport",
             "date": "2019-03-13 09:00:00"})
-        cls.rt3.write({"state": "cancelled"})
+        cls.rt3.write({"state": "cancel"})
         assert cls.rt1.state == "done", cls.rt1.state
 
     @classmethod

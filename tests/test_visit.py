@@ -17,7 +17,7 @@ class TestVisit(AfterSalesCase):
         super(TestVisit, cls).setUpClass()
         cls.Visit = cls.env["after_sales.visit"]
         cls.warehouse = cls.env.ref("stock.warehouse0")
-        cls.store = cls.warehouse.as_parts_location_id
+        cls.store = cls.warehouse.after_sales_parts_location_id
         cls.part = cls.env["product.product"].create({
             "name": "温控器 TS-2", "type": "product", "standard_price": 60.0})
         cls.env["stock.quant"]._update_available_quantity(cls.part, cls.store, 10.0)
