@@ -7,7 +7,6 @@
     "website": "https://github.com/after-sales/after_sales_service",
     "license": "AGPL-3",
     "application": True,
-    "installable": True,
     "depends": [
         "mail",
         "resource",
@@ -50,6 +49,7 @@
         "wizards/reason_wizard_views.xml",
         "wizards/warranty_override_wizard_views.xml",
         "wizards/statistics_wizard_views.xml",
+        "wizards/dashboard_views.xml",
         "views/request_views.xml",
         "views/warranty_card_views.xml",
         "views/team_views.xml",
@@ -69,7 +69,6 @@
         "views/expense_claim_views.xml",
         "views/contract_views.xml",
         "views/demand_views.xml",
-        "views/dashboard_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/stock_picking_views.xml",

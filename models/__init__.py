@@ -40,4 +40,3 @@ from . import return_compensation
 from . import expense_claim
 from . import contract
 from . import demand
-from . import dashboard

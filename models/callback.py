@@ -30,11 +30,11 @@ class Callback(models.Model):
     user_id = fields.Many2one("res.users", "Assigned To", index=True,
                               track_visibility="onchange", default=lambda self: self.env.user)
     request_id = fields.Many2one("after_sales.request", "Service Request", index=True)
-    visit_id = fields.Many2one("after_sales.visit", "Visit", index=True)
+    visit_id = fields.Many2one("after_sales.visit", index=True)
     warranty_card_id = fields.Many2one("after_sales.warranty.card", "Installed Product")
-    complaint_id = fields.Many2one("after_sales.complaint", "Complaint", index=True)
-    contract_id = fields.Many2one("after_sales.contract", "Contract", index=True, readonly=True)
-    product_id = fields.Many2one("product.product", "Product", index=True)
+    complaint_id = fields.Many2one("after_sales.complaint", index=True)
+    contract_id = fields.Many2one("after_sales.contract", index=True, readonly=True)
+    product_id = fields.Many2one("product.product", index=True)
     technician_ids = fields.Many2many("res.users", "after_sales_callback_technician_rel",
                                       "callback_id", "user_id", string="Technicians")
     station_id = fields.Many2one("res.partner", "Service Station", index=True)
@@ -43,7 +43,7 @@ class Callback(models.Model):
     is_overdue = fields.Boolean("Overdue", readonly=True, copy=False, index=True)
     attempts = fields.Integer("Unanswered Attempts", readonly=True, copy=False)
     answer_ids = fields.One2many("after_sales.callback.answer", "callback_id", "Answers")
-    amount_invoiced = fields.Monetary("Amount Invoiced", compute="_compute_amount_invoiced",
+    amount_invoiced = fields.Monetary(compute="_compute_amount_invoiced",
                                       help="What was invoiced for the visit, to compare with "
                                            "what the customer says was charged.")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
@@ -119,7 +119,8 @@ class Callback(models.Model):
             "partner_id": self.partner_id.id, "channel": "callback", "category": "repair",
             "priority": "1", "product_id": self.product_id.id,
             "lot_id": self.request_id.lot_id.id or self.warranty_card_id.lot_id.id,
-            "description": _("Raised in callback %s:\n%s") % (self.name, summary),
+            "description": _("Raised in callback %(callback)s:\n%(summary)s") % {
+                "callback": self.name, "summary": summary},
         }
 
     def _prepare_followup_complaint_vals(self, summary):
@@ -127,7 +128,8 @@ class Callback(models.Model):
             "partner_id": self.partner_id.id, "channel": "phone", "callback_id": self.id,
             "request_id": self.request_id.id, "product_id": self.product_id.id,
             "complainant": self.partner_id.name,
-            "content": _("Raised in callback %s:\n%s") % (self.name, summary),
+            "content": _("Raised in callback %(callback)s:\n%(summary)s") % {
+                "callback": self.name, "summary": summary},
         }
 
     @api.multi

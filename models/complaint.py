@@ -175,7 +175,7 @@ class AfterSalesComplaint(models.Model):
     request_id = fields.Many2one("after_sales.request", "Service Request", index=True,
                                  readonly=True, states={"draft": [("readonly", False)]},
                                  help="The service request the complaint was raised from.")
-    callback_id = fields.Many2one("after_sales.callback", "Callback", index=True, readonly=True,
+    callback_id = fields.Many2one("after_sales.callback", index=True, readonly=True,
                                   help="The callback the complaint was raised in.")
 
     # what the current user may do, for the buttons

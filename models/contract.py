@@ -59,7 +59,7 @@ class Contract(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
-    contract_type = fields.Selection(CONTRACT_TYPES, "Contract Type", required=True,
+    contract_type = fields.Selection(CONTRACT_TYPES, required=True,
                                      default="maintenance", index=True,
                                      readonly=True, states={"draft": [("readonly", False)]},
                                      track_visibility="onchange")
@@ -68,7 +68,7 @@ class Contract(models.Model):
                                  track_visibility="onchange")
     contact_name = fields.Char("Contact Person")
     phone = fields.Char()
-    site_address = fields.Char("Site Address")
+    site_address = fields.Char()
     user_id = fields.Many2one("res.users", "Responsible", index=True,
                               default=lambda self: self.env.user, track_visibility="onchange")
     date_signed = fields.Date("Signed On", readonly=True, states={"draft": [("readonly", False)]})
@@ -105,10 +105,10 @@ class Contract(models.Model):
     amount_to_invoice = fields.Monetary("Fees to Invoice", compute="_compute_invoiced")
 
     # visits
-    visit_frequency = fields.Selection(VISIT_FREQUENCIES, "Visit Frequency", required=True,
+    visit_frequency = fields.Selection(VISIT_FREQUENCIES, required=True,
                                        default="quarterly", index=True,
                                        track_visibility="onchange")
-    visit_purpose = fields.Selection(VISIT_PURPOSES, "Visit Purpose", required=True,
+    visit_purpose = fields.Selection(VISIT_PURPOSES, required=True,
                                      default="inspection")
     first_visit_date = fields.Date(
         "First Visit", readonly=True, states={"draft": [("readonly", False)]},
@@ -353,16 +353,19 @@ class Contract(models.Model):
             start, end = contract._invoicing_periods()[index]
             contract_type = dict(contract._fields["contract_type"]._description_selection(
                 self.env))[contract.contract_type]
-            name = _("%s %s: %s to %s") % (contract_type, contract.name, _str(start), _str(end))
+            name = _("%(type)s %(contract)s: %(start)s to %(end)s") % {
+                "type": contract_type, "contract": contract.name, "start": _str(start),
+                "end": _str(end)}
             invoice = contract._create_charge_invoice(
                 contract.partner_id, [(product, 1.0, contract._period_amount(index), name)],
                 contract.name, company=contract.company_id,
                 extra_vals={"after_sales_contract_id": contract.id,
                             "user_id": contract.user_id.id or self.env.uid})
-            contract.message_post(body=_("Draft customer invoice created for %s to %s (total "
-                                         "%s).") % (_str(start), _str(end), formatLang(
-                                             self.env, invoice.amount_total,
-                                             currency_obj=invoice.currency_id)),
+            contract.message_post(body=_("Draft customer invoice created for %(start)s to %(end)s "
+                                         "(total %(total)s).") % {
+                "start": _str(start), "end": _str(end),
+                "total": formatLang(self.env, invoice.amount_total,
+                                    currency_obj=invoice.currency_id)},
                                   subtype="mail.mt_note")
             invoices |= invoice
         return invoices
@@ -504,7 +507,7 @@ class ContractLine(models.Model):
     partner_id = fields.Many2one(related="contract_id.partner_id", readonly=True)
     warranty_card_id = fields.Many2one("after_sales.warranty.card", "Installed Product",
                                        index=True)
-    product_id = fields.Many2one("product.product", "Product", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True, index=True)
     lot_id = fields.Many2one("stock.production.lot", "Serial Number", index=True,
                              domain="[('product_id', '=', product_id)]")
     warranty_end = fields.Date(related="warranty_card_id.warranty_end", readonly=True)

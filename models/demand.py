@@ -39,7 +39,7 @@ class Demand(models.Model):
     contact_name = fields.Char("Contact Person", readonly=True,
                                states={"draft": [("readonly", False)]})
     phone = fields.Char(readonly=True, states={"draft": [("readonly", False)]})
-    site_address = fields.Char("Site Address", readonly=True,
+    site_address = fields.Char(readonly=True,
                                states={"draft": [("readonly", False)]})
     project_name = fields.Char("Project / Site Name", readonly=True,
                                states={"draft": [("readonly", False)]})
@@ -63,13 +63,13 @@ class Demand(models.Model):
                                        readonly=True, copy=False)
     picking_id = fields.Many2one("stock.picking", "Delivery", readonly=True, copy=False)
     date_delivered = fields.Date("Delivery Date", readonly=True, copy=False)
-    in_warranty = fields.Boolean("In Warranty", readonly=True, copy=False)
+    in_warranty = fields.Boolean(readonly=True, copy=False)
     contract_id = fields.Many2one("after_sales.contract", "Covering Contract", readonly=True,
                                   copy=False)
 
-    visit_id = fields.Many2one("after_sales.visit", "Visit", readonly=True, copy=False,
+    visit_id = fields.Many2one("after_sales.visit", readonly=True, copy=False,
                                index=True, track_visibility="onchange")
-    planned_by_id = fields.Many2one("res.users", "Planned By", readonly=True, copy=False)
+    planned_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     refuse_reason = fields.Text("Refusal Reason", readonly=True, copy=False,
                                 track_visibility="onchange")
 
@@ -108,8 +108,9 @@ class Demand(models.Model):
             lot = lot.search([("name", "=", serial), ("product_id", "=", self.product_id.id)],
                              limit=1)
             if not lot:
-                raise UserError(_("Serial number %s of %s is unknown: check it on the product's "
-                                  "nameplate.") % (serial, self.product_id.display_name))
+                raise UserError(_("Serial number %(serial)s of %(product)s is unknown: check it on "
+                                  "the product's nameplate.") % {
+                    "serial": serial, "product": self.product_id.display_name})
         card_domain = [("partner_id", "child_of", commercial.id),
                        ("product_id", "=", self.product_id.id)]
         line_domain = [("product_id", "=", self.product_id.id), ("state", "=", "done"),
@@ -124,11 +125,13 @@ class Demand(models.Model):
         picking = move_line.picking_id or card.picking_id
         if not card and not picking:
             raise UserError(_(
-                "%s%s was not delivered to %s: no delivery and no installed product of it are "
-                "known for this customer. A visit is only planned for a product we delivered to "
-                "the customer; check the customer, the product and the serial number.") % (
-                self.product_id.display_name, serial and " (%s)" % serial or "",
-                commercial.display_name))
+                "%(product)s%(serial)s was not delivered to %(customer)s: no delivery and no "
+                "installed product of it are known for this customer. A visit is only planned "
+                "for a product we delivered to the customer; check the customer, the product and "
+                "the serial number.") % {
+                    "product": self.product_id.display_name,
+                    "serial": serial and " (%s)" % serial or "",
+                    "customer": commercial.display_name})
         return lot, card, picking
 
     def _prepare_delivery_vals(self):

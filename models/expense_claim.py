@@ -79,8 +79,9 @@ class ExpenseClaim(models.Model):
                                        - timedelta(days=days))
         too_old = self.line_ids.filtered(lambda l: l.date < oldest)
         if too_old:
-            raise UserError(_("Expenses older than %s days can't be claimed any more: %s")
-                            % (days, ", ".join(too_old.mapped("name"))))
+            raise UserError(_("Expenses older than %(days)s days can't be claimed any more: "
+                              "%(expenses)s") % {"days": days,
+                                                 "expenses": ", ".join(too_old.mapped("name"))})
         without_receipt = self.line_ids.filtered(lambda l: not l.attachment_ids)
         if without_receipt:
             raise UserError(_("Attach the receipt of: %s")

@@ -31,8 +31,7 @@ class OldPart(models.Model):
     name = fields.Char("Reference", compute="_compute_name", store=True)
     order_id = fields.Many2one("after_sales.parts.order", "Outbound Order", required=True,
                                ondelete="restrict", index=True, readonly=True)
-    order_line_id = fields.Many2one("after_sales.parts.order.line", "Order Line",
-                                    ondelete="set null", readonly=True)
+    order_line_id = fields.Many2one("after_sales.parts.order.line", ondelete="set null", readonly=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, readonly=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, readonly=True,
                                  string="Customer")
@@ -69,12 +68,11 @@ class OldPart(models.Model):
                              index=True, track_visibility="onchange")
 
     # inspection by the 三包 technicians
-    inspection_result = fields.Selection(INSPECTION_RESULTS, "Inspection Result",
-                                         track_visibility="onchange")
+    inspection_result = fields.Selection(INSPECTION_RESULTS, track_visibility="onchange")
     inspection_note = fields.Text("Inspection Notes")
-    inspected_by_id = fields.Many2one("res.users", "Inspected By", readonly=True)
+    inspected_by_id = fields.Many2one("res.users", readonly=True)
     date_inspected = fields.Datetime("Inspected On", readonly=True)
-    supplier_id = fields.Many2one("res.partner", "Supplier", domain=[("supplier", "=", True)],
+    supplier_id = fields.Many2one("res.partner", domain=[("supplier", "=", True)],
                                   track_visibility="onchange")
 
     can_be_returned = fields.Boolean(compute="_compute_qty_to_dispose")
@@ -186,8 +184,8 @@ class OldPart(models.Model):
         for part in self:
             picking = self._create_reserved_picking(part._prepare_supplier_picking_vals())
             pickings |= picking
-            part.message_post(body=_("Return to supplier %s: transfer %s.")
-                              % (part.supplier_id.name, picking.name), subtype="mail.mt_note")
+            part.message_post(body=_("Return to supplier %(supplier)s: transfer %(transfer)s.")
+                              % {"supplier": part.supplier_id.name, "transfer": picking.name}, subtype="mail.mt_note")
         return pickings
 
     def _prepare_supplier_picking_vals(self):

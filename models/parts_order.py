@@ -55,12 +55,12 @@ class PartsOrder(models.Model):
     user_id = fields.Many2one("res.users", "Prepared By", default=lambda self: self.env.user,
                               track_visibility="onchange")
     warehouse_id = fields.Many2one(
-        "stock.warehouse", "Warehouse", required=True, readonly=True,
+        "stock.warehouse", required=True, readonly=True,
         states={"draft": [("readonly", False)], "to_approve": [("readonly", False)]},
         default=lambda self: self._default_warehouse())
     location_id = fields.Many2one(related="warehouse_id.after_sales_parts_location_id",
                                   string="Parts Store", readonly=True)
-    shipping_method = fields.Selection(SHIPPING_METHODS, "Shipping Method", required=True,
+    shipping_method = fields.Selection(SHIPPING_METHODS, required=True,
                                        default="courier", track_visibility="onchange")
     carrier_tracking_ref = fields.Char("Tracking Number", copy=False,
                                        track_visibility="onchange")
@@ -77,7 +77,7 @@ class PartsOrder(models.Model):
     note = fields.Text("Notes")
 
     # approval (售后服务部经理签字批准)
-    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False,
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False,
                                      track_visibility="onchange")
     date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
     reject_reason = fields.Text("Rejection Reason", readonly=True, copy=False,
@@ -104,7 +104,7 @@ class PartsOrder(models.Model):
     warranty_move_ids = fields.One2many("account.move", "after_sales_parts_order_id",
                                         "Warranty Cost Entries", readonly=True, copy=False,
                                         groups="account.group_account_invoice")
-    warranty_cost = fields.Monetary("Warranty Cost", compute="_compute_warranty_cost")
+    warranty_cost = fields.Monetary(compute="_compute_warranty_cost")
     amount_parts = fields.Monetary("Parts (Fee Standard)", compute="_compute_amounts")
     amount_postage = fields.Monetary("Postage (Fee Standard)", compute="_compute_amounts")
     amount_total = fields.Monetary("Total to Charge", compute="_compute_amounts")
@@ -485,7 +485,8 @@ class PartsOrder(models.Model):
             return self.env["account.move"]
         move = self.env["account.move"].sudo().create(vals)
         move.post()
-        self.message_post(body=_("Warranty cost of %s booked: %s") % (picking.name, move.name),
+        self.message_post(body=_("Warranty cost of %(transfer)s booked: %(entry)s") % {
+            "transfer": picking.name, "entry": move.name},
                           subtype="mail.mt_note")
         return move
 

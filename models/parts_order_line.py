@@ -24,7 +24,7 @@ class PartsOrderLine(models.Model):
     tracking = fields.Selection(related="product_id.tracking", readonly=True)
     lot_id = fields.Many2one("stock.production.lot", "Serial / Lot",
                              domain="[('product_id', '=', product_id)]")
-    quantity = fields.Float("Quantity", required=True, default=1.0,
+    quantity = fields.Float(required=True, default=1.0,
                             digits=dp.get_precision("Product Unit of Measure"))
     product_uom_id = fields.Many2one("product.uom", "Unit", required=True)
     old_part_expected = fields.Boolean(
@@ -57,8 +57,9 @@ class PartsOrderLine(models.Model):
                 raise ValidationError(_("The unit of %s must be of the product's unit category.")
                                       % line.product_id.display_name)
             if line.lot_id and line.lot_id.product_id != line.product_id:
-                raise ValidationError(_("Serial %s is not one of %s.")
-                                      % (line.lot_id.name, line.product_id.display_name))
+                raise ValidationError(_("Serial %(serial)s is not one of %(product)s.")
+                                      % {"serial": line.lot_id.name,
+                                         "product": line.product_id.display_name})
             if line.lot_id and line.tracking == "serial" and line.quantity != 1:
                 raise ValidationError(_("A serial number is one unit: one line per serial."))
 

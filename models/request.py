@@ -55,11 +55,11 @@ class Request(models.Model):
                                  track_visibility="onchange")
     contact_name = fields.Char("Contact Person")
     phone = fields.Char()
-    site_address = fields.Char("Site Address")
+    site_address = fields.Char()
     project_name = fields.Char("Project / Site Name")
 
     # product
-    product_id = fields.Many2one("product.product", "Product", index=True)
+    product_id = fields.Many2one("product.product", index=True)
     lot_id = fields.Many2one("stock.production.lot", "Serial / Lot",
                              domain="[('product_id', '=', product_id)]")
     date_delivered = fields.Date("Purchase / Delivery Date",
@@ -69,7 +69,7 @@ class Request(models.Model):
     description = fields.Text("Fault Description")
 
     # organisation
-    team_id = fields.Many2one("after_sales.team", "Team", index=True, track_visibility="onchange")
+    team_id = fields.Many2one("after_sales.team", index=True, track_visibility="onchange")
     user_id = fields.Many2one("res.users", "Responsible", index=True,
                               track_visibility="onchange", default=lambda self: self.env.user)
     station_id = fields.Many2one("res.partner", "Service Station", index=True,
@@ -80,17 +80,16 @@ class Request(models.Model):
         help="Registered by a service station: the after-sales department accepts and "
              "dispatches it before anyone works on it.")
     date_dispatched = fields.Datetime("Dispatched On", readonly=True, copy=False)
-    dispatched_by_id = fields.Many2one("res.users", "Dispatched By", readonly=True, copy=False)
+    dispatched_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     # warranty (保修/三包): decided, not typed
-    warranty_card_id = fields.Many2one("after_sales.warranty.card", "Warranty Card",
-                                       compute="_compute_warranty", store=True)
-    warranty_end = fields.Date("Warranty End", compute="_compute_warranty", store=True)
-    in_warranty = fields.Boolean("In Warranty", compute="_compute_warranty", store=True,
+    warranty_card_id = fields.Many2one("after_sales.warranty.card", compute="_compute_warranty", store=True)
+    warranty_end = fields.Date(compute="_compute_warranty", store=True)
+    in_warranty = fields.Boolean(compute="_compute_warranty", store=True,
                                  index=True)
     warranty_reason = fields.Char("Warranty Decision", compute="_compute_warranty", store=True)
     warranty_override = fields.Selection(
-        [("in", "In Warranty"), ("out", "Out of Warranty")], "Warranty Override", copy=False,
+        [("in", "In Warranty"), ("out", "Out of Warranty")], copy=False,
         track_visibility="onchange",
         help="Set by the after-sales manager only, with a reason.")
     warranty_override_reason = fields.Char("Override Reason", copy=False,
@@ -100,8 +99,8 @@ class Request(models.Model):
     guidance = fields.Text("Phone Guidance Given")
     waiting_reason = fields.Selection(WAITING_REASONS, "Waiting For",
                                       track_visibility="onchange", copy=False)
-    fault_found = fields.Text("Fault Found", copy=False)
-    method_used = fields.Text("Method Used", copy=False)
+    fault_found = fields.Text(copy=False)
+    method_used = fields.Text(copy=False)
     cancel_reason = fields.Char("Cancellation Reason", copy=False, readonly=True,
                                 track_visibility="onchange")
 
@@ -132,9 +131,9 @@ class Request(models.Model):
     parts_order_count = fields.Integer("Outbound Orders", compute="_compute_parts_order_count")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     amount_invoiced = fields.Monetary(
-        "Amount Invoiced", compute="_compute_invoiced_paid",
+        compute="_compute_invoiced_paid",
         help="Total of the validated customer invoices of this request, credit notes deducted.")
-    amount_paid = fields.Monetary("Amount Paid", compute="_compute_invoiced_paid")
+    amount_paid = fields.Monetary(compute="_compute_invoiced_paid")
     visit_ids = fields.One2many("after_sales.visit", "request_id", "Visits")
     visit_count = fields.Integer(compute="_compute_visit_count")
     return_count = fields.Integer("Returns", compute="_compute_return_count",
@@ -240,15 +239,16 @@ class Request(models.Model):
 
     def _warranty_end_and_reason(self, card, deliveries):
         if card:
-            return card.warranty_end, _("Warranty card %s: valid until %s") % (
-                card.name, card.warranty_end)
+            return card.warranty_end, _("Warranty card %(card)s: valid until %(end)s") % {
+                "card": card.name, "end": card.warranty_end}
         delivered = self.date_delivered or deliveries.get(self.lot_id.id)
         months = self.product_id.product_tmpl_id.after_sales_warranty_months
         if delivered and self.product_id:
             end = fields.Date.to_string(fields.Date.from_string(delivered)
                                         + relativedelta(months=months) - timedelta(days=1))
             source = _("delivered") if self.date_delivered else _("delivered (stock)")
-            return end, _("%s on %s + %s months: until %s") % (source, delivered, months, end)
+            return end, _("%(source)s on %(date)s + %(months)s months: until %(end)s") % {
+                "source": source, "date": delivered, "months": months, "end": end}
         return False, _("No warranty card and no delivery date: out of warranty")
 
     @api.model

@@ -1,30 +1,35 @@
 # -*- coding: utf-8 -*-
 from odoo import api, fields, models
 
+GROUP_USER = "after_sales_service.group_user"
+
 
 class ResPartner(models.Model):
     """The customer file (顾客档案): the after-sales history of a customer."""
 
     _inherit = "res.partner"
 
-    after_sales_key_customer = fields.Boolean("Key Customer",
-                                     help="Key customers are visited at least once a year.")
-    after_sales_is_station = fields.Boolean("Service Station",
-                                        help="A partner company that does service for us "
-                                             "(服务站 / 特约维修点).")
+    after_sales_key_customer = fields.Boolean(
+        "Key Customer", help="Key customers are visited at least once a year.")
+    after_sales_is_station = fields.Boolean(
+        "Service Station", help="A partner company that does service for us (服务站 / 特约维修点).")
     # the customer file is the department's: other users read partners without it
-    after_sales_request_ids = fields.One2many("after_sales.request", "partner_id",
-                                              "Service Requests", groups="after_sales_service.group_user")
-    after_sales_warranty_card_ids = fields.One2many("after_sales.warranty.card", "partner_id",
-                                        "Installed Products", groups="after_sales_service.group_user")
-    after_sales_request_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    after_sales_warranty_card_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    after_sales_complaint_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    after_sales_callback_count = fields.Integer(compute="_compute_after_sales_counts", groups="after_sales_service.group_user")
-    after_sales_contract_ids = fields.One2many("after_sales.contract", "partner_id",
-                                               "Contracts", groups="after_sales_service.group_user")
-    after_sales_contract_count = fields.Integer(compute="_compute_after_sales_counts",
-                                                groups="after_sales_service.group_user")
+    after_sales_request_ids = fields.One2many(
+        "after_sales.request", "partner_id", "Service Requests", groups=GROUP_USER)
+    after_sales_warranty_card_ids = fields.One2many(
+        "after_sales.warranty.card", "partner_id", "Installed Products", groups=GROUP_USER)
+    after_sales_contract_ids = fields.One2many(
+        "after_sales.contract", "partner_id", "Contracts", groups=GROUP_USER)
+    after_sales_request_count = fields.Integer(
+        "Service Requests", compute="_compute_after_sales_counts", groups=GROUP_USER)
+    after_sales_warranty_card_count = fields.Integer(
+        "Installed Products", compute="_compute_after_sales_counts", groups=GROUP_USER)
+    after_sales_complaint_count = fields.Integer(
+        "Complaints", compute="_compute_after_sales_counts", groups=GROUP_USER)
+    after_sales_callback_count = fields.Integer(
+        "Callbacks", compute="_compute_after_sales_counts", groups=GROUP_USER)
+    after_sales_contract_count = fields.Integer(
+        "Contracts", compute="_compute_after_sales_counts", groups=GROUP_USER)
 
     def _after_sales_contact_vals(self):
         """What a document of the customer takes from the partner: phone and site address."""

@@ -85,7 +85,7 @@ class ReturnCase(models.Model):
                                help="Uncheck for a compensation without returned goods: it "
                                     "always needs the quality manager's review and the general "
                                     "manager's approval.")
-    product_id = fields.Many2one("product.product", "Product", index=True,
+    product_id = fields.Many2one("product.product", index=True,
                                  domain="[('type', 'in', ('product', 'consu'))]")
     lot_id = fields.Many2one("stock.production.lot", "Serial / Lot",
                              domain="[('product_id', '=', product_id)]")
@@ -93,12 +93,12 @@ class ReturnCase(models.Model):
                                default=1.0, help="Quantity the customer sends back.")
     product_uom_id = fields.Many2one("product.uom", "Unit of Measure",
                                      related="product_id.uom_id", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", "Warehouse", required=True,
+    warehouse_id = fields.Many2one("stock.warehouse", required=True,
                                    default=lambda self: self._default_warehouse())
     location_id = fields.Many2one("stock.location", "Pending Products",
                                   related="warehouse_id.after_sales_quarantine_location_id",
                                   readonly=True)
-    cause = fields.Selection(CAUSES, "Cause", required=True, default="defect", index=True,
+    cause = fields.Selection(CAUSES, required=True, default="defect", index=True,
                              track_visibility="onchange")
     reason = fields.Text("Reason (Detailed)")
 
@@ -108,23 +108,21 @@ class ReturnCase(models.Model):
     exchange_state = fields.Selection(
         [("none", "Not Started")] + EXCHANGE_STEPS, "Exchange Form", compute="_compute_steps",
         store=True, index=True, help="The last step of the exchange form signed.")
-    exchange_form_signed = fields.Boolean("Exchange Form Signed", compute="_compute_steps",
+    exchange_form_signed = fields.Boolean(compute="_compute_steps",
                                           help="The general manager has given the instruction.")
 
     # inspection (quality)
     defect_class = fields.Selection(DEFECT_CLASSES, "Class", index=True,
                                     track_visibility="onchange")
-    responsibility = fields.Selection(RESPONSIBILITIES, "Responsibility",
-                                      track_visibility="onchange")
-    responsible_party = fields.Char("Responsible Party")
-    findings = fields.Text("Findings")
+    responsibility = fields.Selection(RESPONSIBILITIES, track_visibility="onchange")
+    responsible_party = fields.Char()
+    findings = fields.Text()
     inspection_attachment_ids = fields.Many2many(
         "ir.attachment", "after_sales_return_inspection_attachment_rel", "return_id",
         "attachment_id", string="Inspection Attachments")
-    inspected_by_id = fields.Many2one("res.users", "Inspected By", readonly=True, copy=False)
+    inspected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_inspected = fields.Datetime("Inspected On", readonly=True, copy=False)
-    disposition_approved_by_id = fields.Many2one("res.users", "Disposition Approved By",
-                                                 readonly=True, copy=False)
+    disposition_approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_disposition_approved = fields.Datetime("Disposition Approved On", readonly=True,
                                                 copy=False)
     is_quality_user = fields.Boolean(compute="_compute_is_quality_user")
@@ -410,8 +408,9 @@ class ReturnCase(models.Model):
         arrived = self.filtered(lambda c: c.state == "receiving" and received.get(c.id))
         arrived.write({"state": "to_inspect"})
         for case in self:
-            case.message_post(body=_("Goods received into %s: %s in all.") % (
-                case.location_id.display_name, received.get(case.id, 0.0)),
+            case.message_post(body=_("Goods received into %(location)s: %(quantity)s in all.") % {
+                    "location": case.location_id.display_name,
+                    "quantity": received.get(case.id, 0.0)},
                 subtype="mail.mt_note", author_id=author.id)
 
     # ------------------------------------------------------------------ exchange form steps
@@ -557,12 +556,14 @@ class ReturnCase(models.Model):
             if not comparison:
                 continue
             if comparison > 0:
-                raise UserError(_("%s: %s units %s, more than the %s received. Reduce the "
-                                  "dispositions.") % (case.name, case[field], label,
-                                                      case.qty_received))
-            raise UserError(_("%s: only %s of the %s units received are %s. Every unit "
-                              "received must be disposed of.") % (
-                case.name, case[field], case.qty_received, label))
+                raise UserError(_("%(case)s: %(quantity)s units %(done)s, more than the %(received)s "
+                                  "received. Reduce the dispositions.") % {
+                    "case": case.name, "quantity": case[field], "done": label,
+                    "received": case.qty_received})
+            raise UserError(_("%(case)s: only %(quantity)s of the %(received)s units received are "
+                              "%(done)s. Every unit received must be disposed of.") % {
+                "case": case.name, "quantity": case[field], "received": case.qty_received,
+                "done": label})
 
     # ------------------------------------------------------------------ disposition
 

@@ -58,17 +58,17 @@ class ReturnCompensation(models.Model):
     state = fields.Selection(STATES, default="draft", required=True, readonly=True,
                              copy=False, index=True)
     needs_approval = fields.Boolean(
-        "Needs Approval", compute="_compute_needs_approval",
+        compute="_compute_needs_approval",
         help="Without returned goods, or above the company's approval limit: quality manager "
              "review, then general manager approval.")
 
-    proposed_by_id = fields.Many2one("res.users", "Proposed By", readonly=True, copy=False)
+    proposed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_proposed = fields.Datetime("Proposed On", readonly=True, copy=False)
-    reviewed_by_id = fields.Many2one("res.users", "Reviewed By", readonly=True, copy=False)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_reviewed = fields.Datetime("Reviewed On", readonly=True, copy=False)
-    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
-    executed_by_id = fields.Many2one("res.users", "Executed By", readonly=True, copy=False)
+    executed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_executed = fields.Datetime("Executed On", readonly=True, copy=False)
     invoice_id = fields.Many2one("account.invoice", "Credit Note / Bill", readonly=True,
                                  copy=False)

@@ -54,8 +54,7 @@ class ReturnDisposition(models.Model):
                                         index=True)
     quantity = fields.Float(required=True, default=1.0,
                             digits=dp.get_precision("Product Unit of Measure"))
-    vendor_id = fields.Many2one("res.partner", "Vendor",
-                                help="The supplier the goods go back to.")
+    vendor_id = fields.Many2one("res.partner", help="The supplier the goods go back to.")
     note = fields.Char()
     state = fields.Selection(STATES, compute="_compute_state", store=True, index=True,
                              readonly=True, default="draft")
@@ -69,8 +68,8 @@ class ReturnDisposition(models.Model):
                                              readonly=True, copy=False)
     restock_picking_id = fields.Many2one("stock.picking", "Restock after Repair",
                                          readonly=True, copy=False)
-    scrap_id = fields.Many2one("stock.scrap", "Scrap", readonly=True, copy=False)
-    executed_by_id = fields.Many2one("res.users", "Executed By", readonly=True, copy=False)
+    scrap_id = fields.Many2one("stock.scrap", readonly=True, copy=False)
+    executed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_executed = fields.Datetime("Executed On", readonly=True, copy=False)
     reinspected_by_id = fields.Many2one("res.users", "Re-inspected By", readonly=True,
                                         copy=False)
@@ -132,9 +131,10 @@ class ReturnDisposition(models.Model):
         case.invalidate_cache(["qty_received", "qty_planned"], case.ids)
         left = case.qty_received - case.qty_planned + (line.quantity if line else 0.0)
         if float_compare(quantity, left, precision_digits=digits) > 0:
-            raise UserError(_("%s: %s units received, only %s left to dispose of: a disposition "
-                              "of %s is refused.") % (case.name, case.qty_received, left,
-                                                      quantity))
+            raise UserError(_("%(case)s: %(received)s units received, only %(left)s left to "
+                              "dispose of: a disposition of %(quantity)s is refused.") % {
+                "case": case.name, "received": case.qty_received, "left": left,
+                "quantity": quantity})
 
     # ------------------------------------------------------------------ computes
 
@@ -198,8 +198,10 @@ class ReturnDisposition(models.Model):
             wanted = sum(self.filtered(lambda l: l.return_id == case).mapped("quantity"))
             available = Quant._get_available_quantity(case.product_id, case.location_id)
             if float_compare(available, wanted, precision_digits=digits) < 0:
-                raise UserError(_("%s: only %s units are available in %s.") % (
-                    case.name, available, case.location_id.display_name))
+                raise UserError(_("%(case)s: only %(quantity)s units are available in "
+                                  "%(location)s.") % {
+                    "case": case.name, "quantity": available,
+                    "location": case.location_id.display_name})
 
     def _execute_scrap(self):
         scrap = self.env["stock.scrap"].sudo().create(self._prepare_scrap_vals())

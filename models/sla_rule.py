@@ -22,9 +22,9 @@ class SlaRule(models.Model):
                                  default=lambda self: self.env.user.company_id)
     priority = fields.Selection(PRIORITIES, required=True, default="0")
     category = fields.Selection(CATEGORIES, help="Leave empty for every category.")
-    response_limit = fields.Float("Response Limit", required=True, default=24.0)
+    response_limit = fields.Float(required=True, default=24.0)
     response_unit = fields.Selection(UNITS, required=True, default="hours")
-    resolution_limit = fields.Float("Resolution Limit", required=True, default=2.0)
+    resolution_limit = fields.Float(required=True, default=2.0)
     resolution_unit = fields.Selection(UNITS, required=True, default="days")
     risk_ratio = fields.Float(
         "At Risk From (%)", default=75.0,

@@ -63,10 +63,11 @@ class StockPicking(models.Model):
             available = Quant._get_available_quantity(product, location, lot_id=lot or None,
                                                       package_id=package or None, strict=True)
             if float_compare(quantity, available, precision_digits=precision) > 0:
-                raise UserError(_("Not enough %s in %s: %s more than reserved are to be issued, "
-                                  "%s are available. Check the availability or receive the parts "
-                                  "first.") % (product.display_name, location.display_name,
-                                               quantity, available))
+                raise UserError(_("Not enough %(product)s in %(location)s: %(quantity)s more than "
+                                  "reserved are to be issued, %(available)s are available. Check "
+                                  "the availability or receive the parts first.") % {
+                    "product": product.display_name, "location": location.display_name,
+                    "quantity": quantity, "available": available})
         return True
 
 

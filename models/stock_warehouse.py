@@ -61,9 +61,14 @@ class StockWarehouse(models.Model):
         return True
 
     @api.model
-    def _init_after_sales_locations(self):
-        """At install: every existing warehouse gets its after-sales locations."""
-        self.search([])._create_after_sales_locations()
+    def _init_after_sales_warehouses(self):
+        """At install: every existing warehouse gets its after-sales locations and parts
+        operation type (new ones get them when they are created)."""
+        warehouses = self.with_context(active_test=False).search(
+            ["|", ("after_sales_parts_location_id", "=", False),
+             ("after_sales_parts_type_id", "=", False)])
+        warehouses._create_after_sales_locations()
+        warehouses._create_after_sales_parts_type()
 
     @api.multi
     def after_sales_technician_location(self, user):
@@ -78,11 +83,6 @@ class StockWarehouse(models.Model):
                 "name": user.name, "usage": "internal", "location_id": parent.id,
                 "company_id": self.company_id.id, "after_sales_technician_id": user.id})
         return location.sudo(self.env.uid)
-
-    @api.model
-    def _init_after_sales_parts_types(self):
-        """At install: every existing warehouse gets its after-sales parts operation type."""
-        self.search([])._create_after_sales_parts_type()
 
     @api.multi
     def _create_after_sales_parts_type(self):

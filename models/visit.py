@@ -42,13 +42,13 @@ class Visit(models.Model):
     purpose = fields.Selection(VISIT_PURPOSES, required=True, default="repair",
                                track_visibility="onchange")
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True)
-    site_address = fields.Char("Site Address")
+    site_address = fields.Char()
     product_ids = fields.Many2many("product.product", string="Products Concerned")
     other_products_need_service = fields.Boolean(
         "Other Products of Ours Need Service",
         help="Other products of ours on that site need service too.")
     other_products_note = fields.Text("Other Products")
-    in_warranty = fields.Boolean("In Warranty", help="In warranty: nothing is charged to the "
+    in_warranty = fields.Boolean(help="In warranty: nothing is charged to the "
                                                      "customer.")
     date_planned = fields.Datetime("Planned Date", required=True, index=True,
                                    track_visibility="onchange")
@@ -62,9 +62,9 @@ class Visit(models.Model):
     # approval
     estimated_labour = fields.Monetary(compute="_compute_estimate", store=True)
     estimated_travel = fields.Monetary(compute="_compute_estimate", store=True)
-    estimated_cost = fields.Monetary("Estimated Cost", compute="_compute_estimate", store=True)
+    estimated_cost = fields.Monetary(compute="_compute_estimate", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
-    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
     reject_reason = fields.Char("Rejection Reason", readonly=True, copy=False,
                                 track_visibility="onchange")
@@ -73,7 +73,7 @@ class Visit(models.Model):
     # preparation checklist
     appointment_confirmed = fields.Boolean("Appointment Confirmed with the Customer",
                                            track_visibility="onchange")
-    training_material_ids = fields.Many2many("ir.attachment", string="Training Material")
+    training_material_ids = fields.Many2many("ir.attachment")
     tool_ids = fields.One2many("after_sales.visit.tool", "visit_id", "Tools and Instruments",
                                copy=True)
     part_ids = fields.One2many("after_sales.visit.part", "visit_id", "Parts", copy=True)
@@ -85,28 +85,28 @@ class Visit(models.Model):
     date_arrival = fields.Datetime("Arrival", copy=False)
     arrival_confirmed = fields.Boolean("Arrival Confirmed by the Customer", copy=False)
     date_departure = fields.Datetime("Departure", copy=False)
-    fault_found = fields.Text("Fault Found", copy=False)
-    handling = fields.Text("Handling", copy=False)
+    fault_found = fields.Text(copy=False)
+    handling = fields.Text(copy=False)
     fee_standard_shown = fields.Boolean("Fee Standard Shown First", copy=False)
     customer_signer = fields.Char("Customer Name", copy=False)
-    customer_signature = fields.Binary("Customer Signature", copy=False, attachment=True)
-    customer_evaluation = fields.Selection(EVALUATIONS, "Customer Evaluation", copy=False)
-    customer_comment = fields.Text("Customer Comment", copy=False)
+    customer_signature = fields.Binary(copy=False, attachment=True)
+    customer_evaluation = fields.Selection(EVALUATIONS, copy=False)
+    customer_comment = fields.Text(copy=False)
     invoice_ids = fields.Many2many("account.invoice", string="Invoices", copy=False,
                                    readonly=True)
-    amount_charged = fields.Monetary("Amount Charged", compute="_compute_amount_charged")
+    amount_charged = fields.Monetary(compute="_compute_amount_charged")
     amount_standard = fields.Monetary("Amount per Fee Standard", compute="_compute_amount_charged")
     charge_departs = fields.Boolean(
         "Charge Departs from the Fee Standard", compute="_compute_amount_charged",
         help="The invoiced amount differs from what the fee standard gives for this visit.")
     is_overtime = fields.Boolean("After Hours / Holiday", readonly=True, copy=False)
-    overtime_days = fields.Integer("Overtime Days", readonly=True, copy=False)
-    verified_by_id = fields.Many2one("res.users", "Verified By", readonly=True, copy=False)
+    overtime_days = fields.Integer(readonly=True, copy=False)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     subsidy_bill_ids = fields.Many2many("account.invoice", "after_sales_visit_subsidy_rel",
                                         string="Subsidy Bills", readonly=True, copy=False)
 
     # where it comes from besides a request: a contract's schedule, a requirement form
-    contract_id = fields.Many2one("after_sales.contract", "Contract", index=True,
+    contract_id = fields.Many2one("after_sales.contract", index=True,
                                   track_visibility="onchange")
     contract_visit_date = fields.Date("Contract Visit Due", readonly=True, copy=False,
                                       help="The date of the contract schedule this visit "
@@ -187,9 +187,10 @@ class Visit(models.Model):
                 missing = technician.after_sales_missing_qualifications(visit.purpose, day)
                 if missing:
                     raise ValidationError(
-                        _("%s can't be assigned to this visit: missing or expired "
-                          "qualification %s.") % (technician.name,
-                                                  ", ".join(missing.mapped("name"))))
+                        _("%(technician)s can't be assigned to this visit: missing or "
+                          "expired qualification %(qualifications)s.") % {
+                            "technician": technician.name,
+                            "qualifications": ", ".join(missing.mapped("name"))})
 
     # ------------------------------------------------------------------ computes
 
@@ -393,7 +394,8 @@ class Visit(models.Model):
     @api.multi
     def action_start(self):
         for visit in self.filtered(lambda v: v.state == "approved" and v.checklist_missing):
-            raise UserError(_("%s can't start:\n%s") % (visit.name, visit.checklist_missing))
+            raise UserError(_("%(visit)s can't start:\n%(missing)s") % {
+                "visit": visit.name, "missing": visit.checklist_missing})
         self._check_can("can_be_started", _("Only approved visits can start: %s"))
         self.write({"state": "in_progress"})
         for visit in self.filtered(lambda v: not v.date_arrival):
@@ -407,8 +409,8 @@ class Visit(models.Model):
         for visit in self:
             missing = visit._record_problems()
             if missing:
-                raise UserError(_("Complete the service record of %s:\n%s")
-                                % (visit.name, "\n".join(missing)))
+                raise UserError(_("Complete the service record of %(visit)s:\n%(missing)s")
+                                % {"visit": visit.name, "missing": "\n".join(missing)})
         for visit in self:
             visit._settle_parts()
             visit._charge_customer()
@@ -508,8 +510,8 @@ class Visit(models.Model):
         for technician in self.technician_ids:
             bills |= self._create_charge_invoice(
                 technician.partner_id, [(product, self.overtime_days, rate,
-                                         _("Overtime subsidy %s (%s days)")
-                                         % (self.name, self.overtime_days))],
+                                         _("Overtime subsidy %(visit)s (%(days)s days)")
+                                         % {"visit": self.name, "days": self.overtime_days})],
                 self.name, invoice_type="in_invoice", company=self.company_id)
         self.sudo().subsidy_bill_ids = [(4, bill.id) for bill in bills]
 

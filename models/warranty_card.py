@@ -21,7 +21,7 @@ class WarrantyCard(models.Model):
                                  default=lambda self: self.env.user.company_id)
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True,
                                  track_visibility="onchange")
-    product_id = fields.Many2one("product.product", "Product", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True, index=True)
     lot_id = fields.Many2one("stock.production.lot", "Serial Number", index=True,
                              domain="[('product_id', '=', product_id)]")
     picking_id = fields.Many2one("stock.picking", "Delivery", readonly=True)
@@ -29,11 +29,11 @@ class WarrantyCard(models.Model):
     date_installed = fields.Date("Installation Date", track_visibility="onchange")
     after_sales_warranty_months = fields.Integer("Warranty (months)", required=True,
                                      track_visibility="onchange")
-    warranty_end = fields.Date("Warranty End", compute="_compute_warranty_end", store=True,
+    warranty_end = fields.Date(compute="_compute_warranty_end", store=True,
                                index=True)
-    card_returned = fields.Boolean("Card Returned", track_visibility="onchange",
+    card_returned = fields.Boolean(track_visibility="onchange",
                                    help="The customer sent the warranty card back.")
-    in_warranty = fields.Boolean("In Warranty", compute="_compute_in_warranty",
+    in_warranty = fields.Boolean(compute="_compute_in_warranty",
                                  search="_search_in_warranty")
     note = fields.Text()
 

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 # SQL analysis views (one per model) and the renderers of the printed and exported reports
+from . import report_mixin
 from . import request_report
 from . import visit_technician_report
 from . import satisfaction_report

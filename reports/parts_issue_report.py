@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-from odoo import api, fields, models, tools
+from odoo import fields, models
 
 
 class PartsIssueReport(models.Model):
@@ -8,8 +8,9 @@ class PartsIssueReport(models.Model):
     issued parts count negative."""
 
     _name = "after_sales.parts.issue.report"
-    _description = "Parts Issued"
+    _inherit = ["after_sales.report.mixin"]
     _auto = False
+    _description = "Parts Issued"
     _order = "date desc"
 
     date = fields.Date("Month", readonly=True)
@@ -19,42 +20,46 @@ class PartsIssueReport(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     product_id = fields.Many2one("product.product", "Part", readonly=True)
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", "Warehouse", readonly=True)
-    company_id = fields.Many2one("res.company", "Company", readonly=True)
-    quantity = fields.Float("Quantity", readonly=True)
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    quantity = fields.Float(readonly=True)
     value = fields.Float("Value (Cost)", readonly=True)
     charged = fields.Boolean("Charged to Customer", readonly=True)
 
-    @api.model_cr
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("""
-            CREATE OR REPLACE VIEW %s AS (
-                SELECT sm.id AS id,
-                       date_trunc('month', sm.date)::date AS date,
-                       sm.date AS date_done,
-                       o.id AS order_id,
-                       o.request_id AS request_id,
-                       o.partner_id AS partner_id,
-                       sm.product_id AS product_id,
-                       pt.categ_id AS categ_id,
-                       o.warehouse_id AS warehouse_id,
-                       o.company_id AS company_id,
-                       CASE WHEN src.usage = 'internal' THEN 1 ELSE -1 END
-                           * sm.product_qty AS quantity,
-                       CASE WHEN COALESCE(sm.value, 0) <> 0 THEN -sm.value
-                            ELSE CASE WHEN src.usage = 'internal' THEN 1 ELSE -1 END
-                                 * sm.product_qty * ABS(COALESCE(sm.price_unit, 0))
-                       END AS value,
-                       COALESCE(o.chargeable, FALSE) AS charged
-                  FROM stock_move sm
-                  JOIN stock_picking sp ON sp.id = sm.picking_id
-                  JOIN after_sales_parts_order o ON o.id = sp.after_sales_parts_order_id
-                  JOIN stock_location src ON src.id = sm.location_id
-                  JOIN stock_location dest ON dest.id = sm.location_dest_id
-                  JOIN product_product pp ON pp.id = sm.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE sm.state = 'done'
-                   AND (src.usage = 'internal') <> (dest.usage = 'internal')
-            )
-        """ % self._table)
+    def _select(self):
+        return """
+            sm.id AS id,
+            date_trunc('month', sm.date)::date AS date,
+            sm.date AS date_done,
+            o.id AS order_id,
+            o.request_id AS request_id,
+            o.partner_id AS partner_id,
+            sm.product_id AS product_id,
+            pt.categ_id AS categ_id,
+            o.warehouse_id AS warehouse_id,
+            o.company_id AS company_id,
+            CASE WHEN src.usage = 'internal' THEN 1 ELSE -1 END
+                * sm.product_qty AS quantity,
+            CASE WHEN COALESCE(sm.value, 0) <> 0 THEN -sm.value
+                 ELSE CASE WHEN src.usage = 'internal' THEN 1 ELSE -1 END
+                      * sm.product_qty * ABS(COALESCE(sm.price_unit, 0))
+            END AS value,
+            COALESCE(o.chargeable, FALSE) AS charged
+        """
+
+    def _from(self):
+        return """
+            stock_move sm
+            JOIN stock_picking sp ON sp.id = sm.picking_id
+            JOIN after_sales_parts_order o ON o.id = sp.after_sales_parts_order_id
+            JOIN stock_location src ON src.id = sm.location_id
+            JOIN stock_location dest ON dest.id = sm.location_dest_id
+            JOIN product_product pp ON pp.id = sm.product_id
+            JOIN product_template pt ON pt.id = pp.product_tmpl_id
+        """
+
+    def _where(self):
+        return """
+            sm.state = 'done'
+            AND (src.usage = 'internal') <> (dest.usage = 'internal')
+        """

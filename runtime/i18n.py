@@ -6,6 +6,9 @@
 Exports the template with Odoo's own exporter (--i18n-export) from a fresh database holding the
 addon, then updates i18n/zh_CN.po: translations of unchanged terms are kept, new terms are added
 untranslated, terms gone from the template are dropped. Prints the untranslated count.
+
+Both files are written as the OCA po-pretty-format check wants them (`make lint`): entries
+sorted by msgid, lines wrapped at 78 columns, no msgstr equal to its msgid.
 """
 import os
 import subprocess
@@ -33,6 +36,18 @@ def export_pot():
     dbtools.drop(DB)
 
 
+def pretty(path):
+    """Rewrite a PO/POT file in the OCA hooks' canonical form (polib's, sorted by msgid)."""
+    with open(path, encoding="utf-8") as f:
+        po = polib.pofile(f.read())
+    po.sort(key=lambda entry: entry.msgid)
+    for entry in po:
+        if entry.msgstr == entry.msgid:
+            entry.msgstr = ""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(str(po))
+
+
 def merge():
     pot = polib.pofile(POT)
     old = polib.pofile(PO) if os.path.exists(PO) else polib.POFile()
@@ -47,6 +62,9 @@ def merge():
         entry.msgstr = known.get((entry.msgctxt, entry.msgid)) or by_msgid.get(entry.msgid, "")
         po.append(entry)
     po.save(PO)
+    pretty(POT)
+    pretty(PO)
+    po = polib.pofile(PO)
     missing = [e.msgid for e in po if not e.msgstr]
     print("%s: %d terms, %d untranslated" % (os.path.relpath(PO, ROOT), len(po), len(missing)))
     for msgid in missing:

@@ -2,3 +2,4 @@
 from . import reason_wizard
 from . import warranty_override_wizard
 from . import statistics_wizard
+from . import dashboard

@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
@@ -36,12 +37,11 @@ class Statistics(models.TransientModel):
 
     date_from = fields.Date("From", required=True, default=lambda self: self._default_date_from())
     date_to = fields.Date("To", required=True, default=lambda self: self._default_date_to())
-    company_id = fields.Many2one("res.company", "Company", required=True,
+    company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id,
                                  domain=lambda self: [("id", "in",
                                                        self.env.user.company_ids.ids)])
-    team_id = fields.Many2one("after_sales.team", "Team",
-                              help="Only the requests of this team and the visits, parts, "
+    team_id = fields.Many2one("after_sales.team", help="Only the requests of this team and the visits, parts, "
                                    "callbacks, complaints, returns and money linked to them.")
     top_count = fields.Integer("Customers and Products Listed", default=20,
                                help="The customers and products with the most requests are "
@@ -600,7 +600,8 @@ class Statistics(models.TransientModel):
     @api.multi
     def _report_subtitle(self):
         self.ensure_one()
-        parts = [_("Period: %s to %s") % (self.date_from, self.date_to),
+        parts = [_("Period: %(start)s to %(end)s") % {"start": self.date_from,
+                                                        "end": self.date_to},
                  _("Company: %s") % self.company_id.name]
         if self.team_id:
             parts.append(_("Team: %s") % self.team_id.name)
@@ -743,15 +744,16 @@ class Statistics(models.TransientModel):
         self._check_access()
         query, params = self._detail_query()
         cr = self.env.cr
-        cursor_name = "after_sales_statistics_%s" % self.id
-        cr.execute("DECLARE %s NO SCROLL CURSOR FOR %s" % (cursor_name, query), params)
+        cursor = sql.Identifier("after_sales_statistics_%s" % self.id)
+        cr.execute(sql.SQL("DECLARE {} NO SCROLL CURSOR FOR {}").format(cursor, sql.SQL(query)),
+                   params)
         try:
             while True:
-                cr.execute("FETCH FORWARD %d FROM %s" % (chunk, cursor_name))
+                cr.execute(sql.SQL("FETCH FORWARD %s FROM {}").format(cursor), (chunk,))
                 rows = cr.fetchall()
                 if not rows:
                     break
                 for row in rows:
                     yield row
         finally:
-            cr.execute("CLOSE %s" % cursor_name)
+            cr.execute(sql.SQL("CLOSE {}").format(cursor))

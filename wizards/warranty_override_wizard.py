@@ -22,7 +22,8 @@ class WarrantyOverrideWizard(models.TransientModel):
         else:
             request.write({"warranty_override": self.decision,
                            "warranty_override_reason": self.reason})
-        request.message_post(body=_("Warranty decision overridden: %s (%s)") % (
-            dict(self._fields["decision"]._description_selection(self.env))[self.decision],
-            self.reason), subtype="mail.mt_note")
+        request.message_post(body=_("Warranty decision overridden: %(decision)s (%(reason)s)") % {
+            "decision": dict(self._fields["decision"]._description_selection(self.env))[
+                self.decision],
+            "reason": self.reason}, subtype="mail.mt_note")
         return {"type": "ir.actions.act_window_close"}

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .request import OPEN_STATES
+from ..models.request import OPEN_STATES
 
 GROUP_USER = "after_sales_service.group_user"
 GROUP_QUALITY = "after_sales_service.group_quality"
