@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .document_mixin import document_action
+
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
 
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
@@ -19,6 +21,9 @@ class Callback(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "date_done", "is_overdue", "attempts", "followup_request_id",
+                     "followup_complaint_id", "trigger", "contract_id")
 
     type_id = fields.Many2one("after_sales.callback.type", "Callback Type", required=True)
     kind = fields.Selection(CALLBACK_KINDS, related="type_id.kind", store=True, readonly=True)
@@ -87,6 +92,7 @@ class Callback(models.Model):
     # ------------------------------------------------------------------ outcome
 
     @api.multi
+    @document_action
     def action_done(self):
         if any(callback.state != "todo" for callback in self):
             raise UserError(_("Only callbacks to do can be recorded."))
@@ -133,6 +139,7 @@ class Callback(models.Model):
         }
 
     @api.multi
+    @document_action
     def action_unreachable(self):
         """The customer could not be reached: retry the next working day, up to the limit."""
         limit = self.env.user.company_id.after_sales_callback_attempts
@@ -150,6 +157,7 @@ class Callback(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_cancel(self):
         self.filtered(lambda c: c.state == "todo").write({"state": "cancel"})
         return True

@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .document_mixin import document_action, is_action_write
+
 # Time limits of the complaint procedure (客户投诉处理): registered within 24 hours of
 # receipt, answered within 48 working hours (or by the customer's date), closed within
 # 2 working days (urgent) or 7 working days (normal).
@@ -44,7 +46,6 @@ LATE_CHECKS = (
     ("is_answer_late", "answer_deadline", "answer_date"),
     ("is_close_late", "close_deadline", "date_closed"),
 )
-TRANSITION_CONTEXT_KEY = "after_sales_complaint_transition"
 
 
 def elapsed_hours(start, end):
@@ -63,6 +64,8 @@ class AfterSalesComplaint(models.Model):
     _sequence_code = "after_sales.complaint"
     _description = "Customer Complaint"
     _order = "date_received desc, id desc"
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "date_closed", "date_registered")
 
     active = fields.Boolean(default=True, track_visibility="onchange")
     company_id = fields.Many2one(
@@ -312,7 +315,7 @@ class AfterSalesComplaint(models.Model):
     @api.multi
     def write(self, vals):
         self._check_quality_fields([name for name in QUALITY_FIELDS if name in vals])
-        if "state" in vals and not self.env.context.get(TRANSITION_CONTEXT_KEY):
+        if "state" in vals and not is_action_write(self.env):
             self._check_state_unchanged(vals["state"])
         return super(AfterSalesComplaint, self).write(vals)
 
@@ -384,6 +387,7 @@ class AfterSalesComplaint(models.Model):
     # ------------------------------------------------------------------
 
     @api.multi
+    @document_action
     def action_start_investigation(self):
         self._check_quality_user()
         self._check_transition("investigate", _("Start Investigation"))
@@ -391,6 +395,7 @@ class AfterSalesComplaint(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_answer(self):
         self._check_transition("answer", _("Record Answer"))
         self._check_required(ANSWER_REQUIRED_FIELDS)
@@ -399,6 +404,7 @@ class AfterSalesComplaint(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_close(self):
         self._check_transition("close", _("Close"))
         self._check_required(CLOSE_REQUIRED_FIELDS)
@@ -426,6 +432,7 @@ class AfterSalesComplaint(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_cancel(self):
         self._check_transition("cancel", _("Cancel Complaint"))
         self._check_required(("cancel_reason",))
@@ -433,6 +440,7 @@ class AfterSalesComplaint(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_reset(self):
         self._check_transition("reset", _("Reset to Registered"))
         self._write_step({"state": "draft"})
@@ -449,7 +457,7 @@ class AfterSalesComplaint(models.Model):
             groups[missing] = groups.get(missing, self.browse()) | complaint
         for missing, complaints in groups.items():
             step_vals = dict(vals, **{name: defaults[name] for name in missing})
-            complaints.with_context(**{TRANSITION_CONTEXT_KEY: True}).write(step_vals)
+            complaints._as_action().write(step_vals)
 
     # ------------------------------------------------------------------
     # reply letter (顾客投诉处理答复书), in the language of the context

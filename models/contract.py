@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
+from .document_mixin import document_action
+
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -54,7 +56,9 @@ class Contract(models.Model):
     _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.contract"
     _order = "date_end desc, id desc"
-    _reason_actions = ("cancel",)
+    _reason_actions = ("cancel")
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "is_expiring", "cancel_reason")
 
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
@@ -281,6 +285,7 @@ class Contract(models.Model):
     # ------------------------------------------------------------------ actions
 
     @api.multi
+    @document_action
     def action_confirm(self):
         """The contract comes into force: its visits are scheduled from the first visit date."""
         self._check_group("after_sales_service.group_user",
@@ -304,6 +309,7 @@ class Contract(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_cancel(self, reason=None):
         """Cancel the contract and its visits not started yet."""
         self._check_group("after_sales_service.group_user",
@@ -322,6 +328,7 @@ class Contract(models.Model):
         return self._open_reason_wizard("cancel", _("Cancel Contract"))
 
     @api.multi
+    @document_action
     def action_add_installed_products(self):
         """Cover every installed product of the customer not covered yet."""
         self._check_can("can_be_confirmed", _("Only draft contracts can be changed: %s"))
@@ -335,6 +342,7 @@ class Contract(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_create_invoice(self):
         """Button "Create Invoice": the next period's draft customer invoice."""
         self._create_period_invoices()

@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .document_mixin import document_action
+
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -26,7 +28,11 @@ class Demand(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.demand"
     _order = "id desc"
-    _reason_actions = ("refuse",)
+    _reason_actions = ("refuse")
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "visit_id", "planned_by_id", "refuse_reason", "lot_id",
+                     "warranty_card_id", "picking_id", "date_delivered", "in_warranty",
+                     "contract_id")
 
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
@@ -156,6 +162,7 @@ class Demand(models.Model):
     # ------------------------------------------------------------------ workflow
 
     @api.multi
+    @document_action
     def action_submit(self):
         """Sales hand the form to the after-sales department: the delivery is checked now."""
         self._check_can("can_be_submitted", _("Only draft requirement forms can be submitted: "
@@ -165,6 +172,7 @@ class Demand(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_create_visit(self):
         """The after-sales department plans the visit, prefilled from the form."""
         self._check_group("after_sales_service.group_user",
@@ -193,6 +201,7 @@ class Demand(models.Model):
         }
 
     @api.multi
+    @document_action
     def action_refuse(self, reason=None):
         self._check_group("after_sales_service.group_user",
                           _("Only the after-sales department refuses requirement forms."))

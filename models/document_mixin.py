@@ -1,8 +1,41 @@
 # -*- coding: utf-8 -*-
-from odoo import _, api, fields, models
+from decorator import decorate
+
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 APPROVAL_ACTIVITY = "after_sales_service.mail_activity_type_approval"
+ACTION_KEY = "after_sales_action"
+
+
+class _ActionMark(object):
+    """The context value marking what a document's own actions write. A client's context
+    arrives as JSON or XML-RPC values, so no client can send this object: only the server's
+    action methods (decorated with `document_action`) put it there."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<after-sales action>"
+
+
+ACTION_MARK = _ActionMark()
+
+
+def _call_as_action(method, self, *args, **kwargs):
+    return method(self.with_context(**{ACTION_KEY: ACTION_MARK}), *args, **kwargs)
+
+
+def document_action(method):
+    """Decorate a document's action method: the fields the document's actions own (its
+    `_owned_fields`) may change in what it writes, and in what the methods it calls write.
+    The signature is kept (Odoo's RPC layer reads it to find the context argument)."""
+    return decorate(method, _call_as_action)
+
+
+def is_action_write(env):
+    """Whether `env` writes on behalf of an action (or as the superuser, e.g. the cron)."""
+    return env.uid == SUPERUSER_ID or env.context.get(ACTION_KEY) is ACTION_MARK
 
 
 class ApprovalStep(object):
@@ -61,13 +94,95 @@ class DocumentMixin(models.AbstractModel):
     _sequence_code = None  # the ir.sequence code numbering the documents
     _reason_actions = ()  # the actions taking a reason (the reason wizard calls them)
     _approval_activity = APPROVAL_ACTIVITY  # the activity type of the approval to-dos
+    # The fields only the document's actions change (state, approvals, decisions, what was
+    # recorded when): a direct write or create of another value is refused.
+    _owned_fields = ()
+    # {field: states}: fields a user may still write directly in these states only (e.g. the
+    # inputs of an estimate, frozen once it is submitted for approval); the fields declared
+    # readonly=True with states={...: [("readonly", False)]} are added from their definition.
+    _frozen_fields = {}
 
     @api.model
     def create(self, vals):
+        self._check_direct_write(vals, creating=True)
         if self._sequence_code and vals.get("name", _("New")) == _("New"):
             vals = dict(vals, name=self.env["ir.sequence"].next_by_code(self._sequence_code)
                         or "/")
         return super(DocumentMixin, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_direct_write(vals)
+        return super(DocumentMixin, self).write(vals)
+
+    # ------------------------------------------------------------------ write guard
+
+    def _as_action(self):
+        """This recordset writing on behalf of an action (see `document_action`)."""
+        return self.with_context(**{ACTION_KEY: ACTION_MARK})
+
+    @api.multi
+    def _check_direct_write(self, vals, creating=False):
+        """Refuse a direct write (a form, an RPC client) that changes a field an action owns,
+        or a frozen field outside the states it may change in; values equal to the current
+        ones (on create: the defaults) pass, since forms send every field."""
+        if is_action_write(self.env):
+            return True
+        owned = [name for name in self._owned_fields if name in vals]
+        frozen_fields = {} if creating else self._get_frozen_fields()
+        frozen = [name for name in frozen_fields if name in vals and name not in owned]
+        if not owned and not frozen:
+            return True
+        if creating:
+            defaults = self.default_get(owned)
+            refused = [name for name in owned
+                       if self._differs(self.browse(), name, vals[name], defaults.get(name))]
+        else:
+            refused = set()
+            for record in self:
+                state = record["state"] if "state" in record._fields else None
+                refused.update(name for name in owned + frozen
+                               if (name in owned or state not in frozen_fields[name])
+                               and record._differs(record, name, vals[name]))
+            refused = sorted(refused)
+        if refused:
+            labels = [self._fields[name].get_description(self.env)["string"] for name in refused]
+            raise AccessError(_("%(fields)s of %(model)s can't be written directly: they "
+                                "change only through the document's buttons (its actions).")
+                              % {"fields": ", ".join(labels),
+                                 "model": self._description})
+        return True
+
+    @api.model
+    def _get_frozen_fields(self):
+        """{field: states where users may write it}: the table of the model, and the stored
+        fields its definitions make readonly outside some states (what the views show)."""
+        frozen = dict(self._frozen_fields)
+        for name, field in self._fields.items():
+            if name in frozen or not field.store or field.compute or field.related \
+                    or not field.readonly or not field.states:
+                continue
+            frozen[name] = tuple(state for state, modifiers in field.states.items()
+                                 if ("readonly", False) in modifiers)
+        return frozen
+
+    def _differs(self, record, name, value, default=None):
+        """Whether writing `value` to field `name` of `record` (nothing: a new record with
+        `default`) changes it."""
+        field = self._fields[name]
+        if field.type in ("one2many", "many2many"):
+            # a form sends (6, 0, ids) of the lines it shows: unchanged when they are the same
+            current = set(record[name].ids) if record else set()
+            return bool(value) and not all(
+                len(command) > 2 and command[0] == 6 and set(command[2] or ()) == current
+                for command in value)
+        current = record[name] if record else default
+        if field.type == "many2one":
+            current = current.id if hasattr(current, "id") else current
+            value = value[0] if isinstance(value, (list, tuple)) else value
+        if field.type in ("float", "monetary"):
+            return float(value or 0.0) != float(current or 0.0)
+        return (value or False) != (current or False)
 
     # ------------------------------------------------------------------ guards
 
@@ -270,3 +385,44 @@ class DocumentMixin(models.AbstractModel):
         picking.action_confirm()
         picking.move_lines._after_sales_reserve()
         return picking
+
+
+class DocumentLine(models.AbstractModel):
+    """The lines of a document follow it: a user changes them directly (a form, an RPC
+    client) only while the document is in one of `_editable_states` (some fields longer,
+    `_field_states`); the document's actions change them whenever they need to."""
+
+    _name = "after_sales.document.line"
+    _description = "After-Sales Document Line"
+    _header_field = None  # the many2one to the document
+    _editable_states = ("draft",)
+    _field_states = {}  # {field: more states where users may still change it}
+
+    @api.model
+    def create(self, vals):
+        header = self.env[self._fields[self._header_field].comodel_name].browse(
+            vals.get(self._header_field))
+        self._check_header_states(header, list(vals))
+        return super(DocumentLine, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_header_states(self.mapped(self._header_field), list(vals))
+        return super(DocumentLine, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self._check_header_states(self.mapped(self._header_field), [])
+        return super(DocumentLine, self).unlink()
+
+    def _check_header_states(self, headers, field_names):
+        if is_action_write(self.env):
+            return True
+        for header in headers:
+            states = set(self._editable_states)
+            for name in field_names or [None]:
+                allowed = states | set(self._field_states.get(name, ()))
+                if header.state not in allowed:
+                    raise AccessError(_("The lines of %(document)s can't be changed in its "
+                                        "current status.") % {"document": header.display_name})
+        return True

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .document_mixin import ApprovalStep
+from .document_mixin import ApprovalStep, document_action
 
 STATES = [
     ("draft", "Draft"),
@@ -26,7 +26,10 @@ class ExpenseClaim(models.Model):
     _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.expense.claim"
     _order = "id desc"
-    _reason_actions = ("reject",)
+    _reason_actions = ("reject")
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "manager_id", "finance_id", "general_manager_id", "reject_reason",
+                     "bill_id")
 
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     user_id = fields.Many2one("res.users", "Technician", required=True, index=True,
@@ -61,6 +64,7 @@ class ExpenseClaim(models.Model):
     # ------------------------------------------------------------------ actions
 
     @api.multi
+    @document_action
     def action_submit(self):
         for claim in self:
             if claim.state != "draft":
@@ -109,16 +113,19 @@ class ExpenseClaim(models.Model):
         ]
 
     @api.multi
+    @document_action
     def action_approve_manager(self):
         self._approve_step("manager")
         return True
 
     @api.multi
+    @document_action
     def action_approve_finance(self):
         self._approve_step("finance")
         return True
 
     @api.multi
+    @document_action
     def action_approve_general_manager(self):
         """The last approval: the claim is paid through a vendor bill to the technician."""
         self._approve_step("general_manager")
@@ -134,6 +141,7 @@ class ExpenseClaim(models.Model):
                 for line in self.line_ids]
 
     @api.multi
+    @document_action
     def action_reject(self, reason=None):
         return self._reject_step(reason)
 
@@ -142,6 +150,7 @@ class ExpenseClaim(models.Model):
         return self._open_reason_wizard("reject", _("Reject Claim"))
 
     @api.multi
+    @document_action
     def action_reset(self):
         if any(claim.state != "rejected" for claim in self):
             raise UserError(_("Only rejected claims go back to draft."))
@@ -152,7 +161,9 @@ class ExpenseClaim(models.Model):
 
 class ExpenseClaimLine(models.Model):
     _name = "after_sales.expense.claim.line"
+    _inherit = ["after_sales.document.line"]
     _description = "Expense Claim Line"
+    _header_field = "claim_id"
     _order = "date, id"
 
     claim_id = fields.Many2one("after_sales.expense.claim", required=True, ondelete="cascade")

@@ -4,6 +4,8 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
+from .document_mixin import document_action
+
 INSPECTION_RESULTS = [
     ("supplier", "Supplier Fault"),
     ("usage", "Usage Fault"),
@@ -27,6 +29,9 @@ class OldPart(models.Model):
     _description = "Old Part"
     _inherit = ["mail.thread", "mail.activity.mixin", "after_sales.document.mixin"]
     _order = "id desc"
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("order_id", "order_line_id", "product_id", "quantity", "inspected_by_id",
+                     "date_inspected")
 
     name = fields.Char("Reference", compute="_compute_name", store=True)
     order_id = fields.Many2one("after_sales.parts.order", "Outbound Order", required=True,
@@ -152,13 +157,16 @@ class OldPart(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_direct_write(vals)
         if vals.get("inspection_result"):
             not_received = self.filtered(lambda p: p.state == "expected")
             if not_received:
                 raise UserError(_("Old part %s has not been received yet: it can't be "
                                   "inspected.") % ", ".join(not_received.mapped("name")))
+            # who inspected and when: recorded by the process, not typed
             vals = dict(vals, inspected_by_id=self.env.uid,
                         date_inspected=fields.Datetime.now())
+            return super(OldPart, self._as_action()).write(vals)
         return super(OldPart, self).write(vals)
 
     @api.multi
@@ -171,6 +179,7 @@ class OldPart(models.Model):
 
 
     @api.multi
+    @document_action
     def action_return_to_supplier(self):
         """An outgoing transfer from the old-parts store to the supplier, validated by the
         warehouse."""
@@ -206,6 +215,7 @@ class OldPart(models.Model):
         }
 
     @api.multi
+    @document_action
     def action_scrap(self):
         """Scrap what is left in the store, by Odoo's scrap from the old-parts store."""
         self._check_can("can_be_scrapped", _("Only inspected old parts still in the store can be "

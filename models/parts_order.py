@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
-from .document_mixin import ApprovalStep
+from .document_mixin import ApprovalStep, document_action
 from .request_selections import SHIPPING_METHODS
 
 STATES = [
@@ -36,8 +36,10 @@ class PartsOrder(models.Model):
     _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.parts.order"
     _order = "id desc"
-    _reason_actions = ("reject",)
+    _reason_actions = ("reject")
     _approval_activity = "after_sales_service.mail_activity_type_parts_approval"
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "approved_by_id", "date_approved", "reject_reason", "date_shipped")
 
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
@@ -257,6 +259,7 @@ class PartsOrder(models.Model):
         return super(PartsOrder, self)._approval_user(step)
 
     @api.multi
+    @document_action
     def action_submit(self):
         """Ask the after-sales manager's approval."""
         self._check_can("can_be_submitted", _("Only draft outbound orders can be submitted: %s"))
@@ -268,6 +271,7 @@ class PartsOrder(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_approve(self):
         """售后服务部经理签字批准: the parts leave the store by a picking; out of warranty the
         customer invoice is drafted."""
@@ -299,6 +303,7 @@ class PartsOrder(models.Model):
             order.line_ids._check_lots()
 
     @api.multi
+    @document_action
     def action_reject(self, reason=None):
         return self._reject_step(reason)
 
@@ -308,6 +313,7 @@ class PartsOrder(models.Model):
         return self._open_reason_wizard("reject", _("Reject Outbound Order"))
 
     @api.multi
+    @document_action
     def action_cancel(self):
         """Cancel the order and its transfers not done yet; parts already issued only come back
         by a return."""
@@ -337,6 +343,7 @@ class PartsOrder(models.Model):
                 request.action_resume()
 
     @api.multi
+    @document_action
     def action_reset_draft(self):
         self._check_can("can_be_reset", _("Only rejected or cancelled outbound orders can be set "
                                           "back to draft: %s"))
@@ -493,6 +500,7 @@ class PartsOrder(models.Model):
     # ------------------------------------------------------------------ old parts
 
     @api.multi
+    @document_action
     def action_receive_old_parts(self):
         """The replaced parts come back: one incoming transfer from the customer into the
         old-parts store (旧件库), and one old-part record per line expecting one."""

@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .document_mixin import document_action
+
 from .request_selections import CATEGORIES, CHANNELS, PRIORITIES
 
 STATES = [
@@ -37,7 +39,14 @@ class Request(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
-    _reason_actions = ("cancel",)
+    _reason_actions = ("cancel")
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "needs_dispatch", "date_dispatched", "dispatched_by_id",
+                     "cancel_reason", "date_response", "date_resolved", "date_closed", "is_late",
+                     "is_at_risk", "escalated", "response_on_time", "resolved_on_time",
+                     "response_hours", "resolve_hours", "warranty_card_id", "warranty_end",
+                     "in_warranty", "warranty_reason", "sla_rule_id", "response_deadline",
+                     "resolve_deadline", "risk_date")
 
     state = fields.Selection(STATES, default="new", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
@@ -161,11 +170,14 @@ class Request(models.Model):
 
     @api.model
     def create(self, vals):
-        if self._is_station_user():
-            # stations may register but not accept a request (spec §1)
-            vals.update(needs_dispatch=True, channel="station",
-                        station_id=self.env.user.partner_id.commercial_partner_id.id)
+        self._check_direct_write(vals, creating=True)
         self._check_override_rights(vals)
+        if self._is_station_user():
+            # stations may register but not accept a request (spec §1): the dispatch fields
+            # are the process's, set here whatever the station sent
+            vals = dict(vals, needs_dispatch=True, channel="station",
+                        station_id=self.env.user.partner_id.commercial_partner_id.id)
+            return super(Request, self._as_action()).create(vals)
         return super(Request, self).create(vals)
 
     @api.multi
@@ -298,6 +310,7 @@ class Request(models.Model):
             raise AccessError(_("Only the after-sales department can do this."))
 
     @api.multi
+    @document_action
     def action_dispatch(self):
         """Accept a request registered by a service station and hand it over (to its station
         or to a team of ours)."""
@@ -308,6 +321,7 @@ class Request(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_start(self):
         """Start work: the first response, normally phone guidance (电话指导)."""
         self._check_can("can_be_started", _("These requests can't be started (not new, or a "
@@ -327,12 +341,14 @@ class Request(models.Model):
             })
 
     @api.multi
+    @document_action
     def action_set_waiting(self, reason="parts"):
         self._check_can("can_be_set_waiting", _("Only requests in progress can wait: %s"))
         self.write({"state": "waiting", "waiting_reason": reason})
         return True
 
     @api.multi
+    @document_action
     def action_resume(self):
         waiting = self.filtered(lambda r: r.state == "waiting")
         if waiting != self:
@@ -341,6 +357,7 @@ class Request(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_resolve(self):
         """Resolved: the fault found and the method used (故障及处理方法) are required; the
         on-time result is frozen now."""
@@ -363,6 +380,7 @@ class Request(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_close(self):
         self._check_can("can_be_closed", _("Only resolved requests can be closed: %s"))
         self._check_close_conditions()
@@ -379,6 +397,7 @@ class Request(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_cancel(self, reason=None):
         self._check_can("can_be_cancelled", _("These requests can't be cancelled: %s"))
         reason = self._check_reason(reason, "cancel")

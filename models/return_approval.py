@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .document_mixin import is_action_write
 
 STEPS = [
     ("reason", "Reason Stated"),
@@ -28,6 +30,14 @@ class ReturnApproval(models.Model):
     _sql_constraints = [
         ("step_uniq", "unique (return_id, step)", "Each step of the exchange form is signed once."),
     ]
+
+    @api.model
+    def create(self, vals):
+        # signed by the case's actions only: nobody signs a step by creating its line
+        if not is_action_write(self.env):
+            raise AccessError(_("A step of the exchange form is signed with its button on the "
+                                "return case."))
+        return super(ReturnApproval, self).create(vals)
 
     @api.multi
     def write(self, vals):  # pylint: disable=method-required-super  # a signed step is final

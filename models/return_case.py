@@ -4,7 +4,7 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
-from .document_mixin import ApprovalStep
+from .document_mixin import ApprovalStep, document_action
 from .return_approval import STEPS as EXCHANGE_STEPS
 
 STATES = [
@@ -58,6 +58,10 @@ class ReturnCase(models.Model):
     _sequence_code = "after_sales.return"
     _order = "date desc, id desc"
     _reason_actions = ("cancel", "instruct")
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "date_closed", "inspected_by_id", "date_inspected",
+                     "disposition_approved_by_id", "date_disposition_approved", "cancel_reason",
+                     "approval_ids")
 
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
@@ -328,6 +332,7 @@ class ReturnCase(models.Model):
     # ------------------------------------------------------------------ confirm and receive
 
     @api.multi
+    @document_action
     def action_confirm(self):
         """Confirm the case: the exchange form's reason is recorded, and the receipt of the
         goods into the pending area (待处理产品) is created for the warehouse."""
@@ -477,16 +482,19 @@ class ReturnCase(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_sign_region(self):
         """The region manager signs the exchange form (区域经理签字)."""
         return self._approve_step("region")
 
     @api.multi
+    @document_action
     def action_check_office(self):
         """The office checks the exchange form (办公室审核)."""
         return self._approve_step("office")
 
     @api.multi
+    @document_action
     def action_instruct(self, reason=None):
         """The general manager's instruction (总经理批示), the last step of the form."""
         self._check_step("gm")
@@ -510,6 +518,7 @@ class ReturnCase(models.Model):
     # ------------------------------------------------------------------ inspection
 
     @api.multi
+    @document_action
     def action_inspect(self):
         """Quality has inspected and classified the goods and planned their disposition."""
         self._check_quality_user()
@@ -524,6 +533,7 @@ class ReturnCase(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_send_back(self):
         """Back to inspection, to change the disposition plan before it is approved."""
         self._check_quality_user()
@@ -531,6 +541,7 @@ class ReturnCase(models.Model):
         return self._reject_step()
 
     @api.multi
+    @document_action
     def action_approve_disposition(self):
         """The QA manager approves the disposition plan: it must cover exactly the quantity
         received, and no receipt may still be open."""
@@ -568,6 +579,7 @@ class ReturnCase(models.Model):
     # ------------------------------------------------------------------ disposition
 
     @api.multi
+    @document_action
     def action_execute_dispositions(self):
         self._check_can("can_be_executed", _("These cases have no approved disposition left to "
                                              "execute: %s"))
@@ -577,6 +589,7 @@ class ReturnCase(models.Model):
     # ------------------------------------------------------------------ close / cancel
 
     @api.multi
+    @document_action
     def action_close(self):
         self._check_department_user()
         self._check_can("can_be_closed", _("Only cases being disposed of can be closed: %s"))
@@ -594,6 +607,7 @@ class ReturnCase(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_cancel(self, reason=None):
         self._check_department_user()
         self._check_can("can_be_cancelled", _("These cases can't be cancelled (goods already "

@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from .document_mixin import ApprovalStep
+from .document_mixin import ApprovalStep, document_action
 
 TYPES = [
     ("refund", "Refund"),
@@ -37,6 +37,10 @@ class ReturnCompensation(models.Model):
     _inherit = ["after_sales.charge.mixin", "after_sales.document.mixin"]
     _description = "Write-off and Compensation"
     _order = "return_id, id"
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "proposed_by_id", "date_proposed", "reviewed_by_id",
+                     "date_reviewed", "approved_by_id", "date_approved", "executed_by_id",
+                     "date_executed", "invoice_id")
 
     return_id = fields.Many2one("after_sales.return", "Return Case", required=True,
                                 ondelete="cascade", index=True)
@@ -150,6 +154,7 @@ class ReturnCompensation(models.Model):
     # ------------------------------------------------------------------ actions
 
     @api.multi
+    @document_action
     def action_submit(self):
         """Sales confirm the write-off and compensation (销售确认下帐和赔偿)."""
         self._check_group("after_sales_service.group_user",
@@ -190,6 +195,7 @@ class ReturnCompensation(models.Model):
         ]
 
     @api.multi
+    @document_action
     def action_review(self):
         """The quality manager's review (质量经理审核)."""
         self._approve_step("review")
@@ -197,6 +203,7 @@ class ReturnCompensation(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_approve(self):
         """The general manager's approval (总经理批准), after the quality manager's review."""
         self._approve_step("approve")
@@ -204,6 +211,7 @@ class ReturnCompensation(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_execute(self):
         """Finance executes: the credit note or the bill is created and validated."""
         self._check_step("execute")
@@ -217,6 +225,7 @@ class ReturnCompensation(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_cancel(self):
         self._check_group("after_sales_service.group_user",
                           _("Only the after-sales department can do this."))

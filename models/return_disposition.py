@@ -4,6 +4,8 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
+from .document_mixin import document_action
+
 from .return_case import PLANNING_STATES
 
 TYPES = [
@@ -40,6 +42,9 @@ class ReturnDisposition(models.Model):
     _inherit = ["after_sales.document.mixin"]
     _description = "Return Disposition"
     _order = "return_id, sequence, id"
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("executed_by_id", "date_executed", "reinspected_by_id", "date_reinspected",
+                     "picking_id", "replacement_picking_id", "restock_picking_id", "scrap_id")
 
     return_id = fields.Many2one("after_sales.return", "Return Case", required=True,
                                 ondelete="cascade", index=True)
@@ -171,6 +176,7 @@ class ReturnDisposition(models.Model):
             raise UserError(message % ", ".join(refused.mapped("return_id.name")))
 
     @api.multi
+    @document_action
     def action_execute(self):
         """Move the goods out of the pending area as planned and approved."""
         if not self.env.user.has_group("after_sales_service.group_user"):
@@ -241,6 +247,7 @@ class ReturnDisposition(models.Model):
         return values
 
     @api.multi
+    @document_action
     def action_restock_repaired(self):
         """Re-inspection passed (返修后复检): the repaired goods go back to stock."""
         if not self.env.user.has_group("after_sales_service.group_quality"):

@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .document_mixin import ApprovalStep
+from .document_mixin import ApprovalStep, document_action, is_action_write
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -15,6 +15,18 @@ STATES = [
     ("rejected", "Rejected"),
     ("cancel", "Cancelled"),
 ]
+# before the trip: the parts and tools to take are prepared
+PREPARING_STATES = ("draft", "to_approve", "approved")
+# what a technician records on his own visits, and in which states (维护服务记录表)
+TECHNICIAN_FIELDS = {
+    "approved": ("appointment_confirmed", "tool_ids", "other_products_need_service",
+                 "other_products_note"),
+    "in_progress": ("appointment_confirmed", "tool_ids", "other_products_need_service",
+                    "other_products_note", "date_arrival", "arrival_confirmed",
+                    "date_departure", "fault_found", "handling", "fee_standard_shown",
+                    "customer_signer", "customer_signature", "customer_evaluation",
+                    "customer_comment", "part_ids"),
+}
 EVALUATIONS = [
     ("5", "Very Satisfied"),
     ("4", "Satisfied"),
@@ -34,6 +46,14 @@ class Visit(models.Model):
     _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
     _reason_actions = ("reject", "cancel")
+    # what only the document's actions change (see DocumentMixin._check_direct_write)
+    _owned_fields = ("state", "approved_by_id", "date_approved", "reject_reason", "cancel_reason",
+                     "invoice_ids", "is_overtime", "overtime_days", "verified_by_id",
+                     "subsidy_bill_ids", "contract_visit_date", "demand_id", "estimated_labour",
+                     "estimated_travel", "estimated_cost")
+    _frozen_fields = {"distance_km": ("draft",), "purpose": ("draft",), "duration": ("draft",),
+                      "request_id": ("draft",), "partner_id": ("draft",),
+                      "contract_id": ("draft",)}
 
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
@@ -141,6 +161,30 @@ class Visit(models.Model):
         if vals.get("contract_id") and "in_warranty" not in vals:
             vals = dict(vals, in_warranty=True)
         return super(Visit, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_technician_write(vals)
+        return super(Visit, self).write(vals)
+
+    def _check_technician_write(self, vals):
+        """A technician records the execution of his own visits, while he executes them:
+        nothing else of the visit (its plan, its approval, its money) is his to change."""
+        user = self.env.user
+        if is_action_write(self.env) or user.has_group("after_sales_service.group_user") \
+                or not user.has_group("after_sales_service.group_technician"):
+            return True
+        for visit in self:
+            allowed = TECHNICIAN_FIELDS.get(visit.state, ())
+            refused = [name for name in vals if name not in allowed
+                       and visit._differs(visit, name, vals[name])]
+            if refused or (vals and user not in visit.technician_ids):
+                labels = [self._fields[name].get_description(self.env)["string"]
+                          for name in refused or vals]
+                raise AccessError(_("A technician records only the execution of his own visits "
+                                    "while on them: %(fields)s of %(visit)s can't be changed "
+                                    "now.") % {"fields": ", ".join(labels), "visit": visit.name})
+        return True
 
     @api.multi
     def unlink(self):
@@ -284,6 +328,7 @@ class Visit(models.Model):
             refused=_("These visits are not waiting for approval: %s"))]
 
     @api.multi
+    @document_action
     def action_submit(self):
         self._check_can("can_be_submitted", _("Only draft visits can be submitted: %s"))
         self.write({"state": "to_approve"})
@@ -291,6 +336,7 @@ class Visit(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_approve(self):
         self._approve_step("approve")
         self.mapped("request_id").filtered(lambda r: r.state == "in_progress") \
@@ -298,6 +344,7 @@ class Visit(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_reject(self, reason=None):
         return self._reject_step(reason)
 
@@ -306,6 +353,7 @@ class Visit(models.Model):
         return self._open_reason_wizard("reject", _("Reject Visit"))
 
     @api.multi
+    @document_action
     def action_cancel(self, reason=None):
         self._check_can("can_be_cancelled", _("These visits can't be cancelled: %s"))
         reason = self._check_reason(reason, "cancel")
@@ -344,6 +392,7 @@ class Visit(models.Model):
         }
 
     @api.multi
+    @document_action
     def action_issue_parts(self):
         """Parts to take go out of the parts store to the (first) technician's stock."""
         for visit in self:
@@ -392,6 +441,7 @@ class Visit(models.Model):
     # ------------------------------------------------------------------ execution
 
     @api.multi
+    @document_action
     def action_start(self):
         for visit in self.filtered(lambda v: v.state == "approved" and v.checklist_missing):
             raise UserError(_("%(visit)s can't start:\n%(missing)s") % {
@@ -403,6 +453,7 @@ class Visit(models.Model):
         return True
 
     @api.multi
+    @document_action
     def action_done(self):
         """The execution record is complete: settle parts, charge, resolve the request."""
         self._check_can("can_be_done", _("Only visits on site can be completed: %s"))
@@ -492,6 +543,7 @@ class Visit(models.Model):
     # ------------------------------------------------------------------ verification
 
     @api.multi
+    @document_action
     def action_verify(self):
         """The department checks the signed record (returned the next day); overtime visits
         then earn each technician the subsidy, paid through a vendor bill."""
@@ -528,7 +580,10 @@ def _hours(hours):
 
 class VisitTool(models.Model):
     _name = "after_sales.visit.tool"
+    _inherit = ["after_sales.document.line"]
     _description = "Visit Tool or Instrument"
+    _header_field = "visit_id"
+    _editable_states = PREPARING_STATES
 
     visit_id = fields.Many2one("after_sales.visit", required=True, ondelete="cascade")
     name = fields.Char("Tool / Instrument", required=True)
@@ -538,7 +593,11 @@ class VisitTool(models.Model):
 
 class VisitPart(models.Model):
     _name = "after_sales.visit.part"
+    _inherit = ["after_sales.document.line"]
     _description = "Part Taken on a Visit"
+    _header_field = "visit_id"
+    _editable_states = PREPARING_STATES
+    _field_states = {"qty_used": ("in_progress",)}  # recorded on site
 
     visit_id = fields.Many2one("after_sales.visit", required=True, ondelete="cascade")
     product_id = fields.Many2one("product.product", "Part", required=True,
