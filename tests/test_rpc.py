@@ -43,7 +43,7 @@ class TestRpcBypass(HttpCase):
             self.call(login, model, method, args, **kwargs)
         self.assertRegex(refused.exception.faultString, "AccessError|UserError|ValidationError")
 
-    def read(self, model, record_id, name):
+    def value_of(self, model, record_id, name):
         record = self.env[model].browse(record_id)
         record.invalidate_cache()
         return record[name]
@@ -61,7 +61,7 @@ class TestRpcBypass(HttpCase):
                            [[order_id], {"state": "approved"}],
                            context={"after_sales_action": True})
         self.assertRefused("rpc_user", "after_sales.parts.order", "action_approve", [[order_id]])
-        self.assertEqual(self.read("after_sales.parts.order", order_id, "state"), "to_approve")
+        self.assertEqual(self.value_of("after_sales.parts.order", order_id, "state"), "to_approve")
 
     def test_technician_cannot_rewrite_his_visit(self):
         technician = self.users["rpc_technician"]
@@ -74,24 +74,24 @@ class TestRpcBypass(HttpCase):
                      {"state": "verified"}, {"distance_km": 1200.0}):
             self.assertRefused("rpc_technician", "after_sales.visit", "write", [[visit.id], vals])
         self.assertRefused("rpc_technician", "after_sales.visit", "action_approve", [[visit.id]])
-        self.assertEqual(self.read("after_sales.visit", visit.id, "state"), "to_approve")
-        self.assertEqual(self.read("after_sales.visit", visit.id, "distance_km"), 210.0)
+        self.assertEqual(self.value_of("after_sales.visit", visit.id, "state"), "to_approve")
+        self.assertEqual(self.value_of("after_sales.visit", visit.id, "distance_km"), 210.0)
         # once approved by the general manager, he records the execution, and only that
         self.call("rpc_gm", "after_sales.visit", "action_approve", [[visit.id]])
         self.call("rpc_technician", "after_sales.visit", "write",
                   [[visit.id], {"appointment_confirmed": True}])
         self.assertRefused("rpc_technician", "after_sales.visit", "write",
                            [[visit.id], {"date_planned": "2026-11-21 09:00:00"}])
-        self.assertTrue(self.read("after_sales.visit", visit.id, "appointment_confirmed"))
+        self.assertTrue(self.value_of("after_sales.visit", visit.id, "appointment_confirmed"))
 
     def test_station_cannot_accept_its_own_request(self):
         request_id = self.call("rpc_station", "after_sales.request", "create", [{
             "partner_id": self.customer.id, "description": "不出热水"}])
-        self.assertTrue(self.read("after_sales.request", request_id, "needs_dispatch"))
+        self.assertTrue(self.value_of("after_sales.request", request_id, "needs_dispatch"))
         self.assertRefused("rpc_station", "after_sales.request", "write",
                            [[request_id], {"needs_dispatch": False}])
         self.assertRefused("rpc_station", "after_sales.request", "action_start", [[request_id]])
-        self.assertEqual(self.read("after_sales.request", request_id, "state"), "new")
+        self.assertEqual(self.value_of("after_sales.request", request_id, "state"), "new")
 
     def test_technician_cannot_close_his_request_nor_approve_his_claim(self):
         request = self.env["after_sales.request"].create({
@@ -105,5 +105,5 @@ class TestRpcBypass(HttpCase):
                            [[request.id], {"state": "closed"}])
         self.assertRefused("rpc_technician", "after_sales.expense.claim", "write",
                            [[claim.id], {"state": "finance_approved"}])
-        self.assertEqual(self.read("after_sales.request", request.id, "state"), "new")
-        self.assertEqual(self.read("after_sales.expense.claim", claim.id, "state"), "draft")
+        self.assertEqual(self.value_of("after_sales.request", request.id, "state"), "new")
+        self.assertEqual(self.value_of("after_sales.expense.claim", claim.id, "state"), "draft")
