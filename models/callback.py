@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
+from .document_mixin import TEXT_LENGTH
 
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
@@ -19,6 +20,7 @@ class Callback(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
+    _text_limits = {"note": TEXT_LENGTH}
 
     type_id = fields.Many2one("after_sales.callback.type", "Callback Type", required=True)
     kind = fields.Selection(CALLBACK_KINDS, related="type_id.kind", store=True, readonly=True)

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
+from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -55,6 +56,9 @@ class Contract(models.Model):
     _sequence_code = "after_sales.contract"
     _order = "date_end desc, id desc"
     _reason_actions = ("cancel",)
+    _text_limits = {"contact_name": NAME_LENGTH, "phone": PHONE_LENGTH,
+                    "site_address": LINE_LENGTH, "note": TEXT_LENGTH,
+                    "cancel_reason": TEXT_LENGTH}
 
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, REFERENCE_LENGTH, TEXT_LENGTH
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -27,6 +28,11 @@ class Demand(models.Model):
     _sequence_code = "after_sales.demand"
     _order = "id desc"
     _reason_actions = ("refuse",)
+    _text_limits = {
+        "contact_name": NAME_LENGTH, "phone": PHONE_LENGTH, "site_address": LINE_LENGTH,
+        "project_name": LINE_LENGTH, "serial": REFERENCE_LENGTH, "description": TEXT_LENGTH,
+        "refuse_reason": TEXT_LENGTH,
+    }
 
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH
 from .request_selections import CATEGORIES, CHANNELS, PRIORITIES
 
 STATES = [
@@ -38,6 +39,13 @@ class Request(models.Model):
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
     _reason_actions = ("cancel",)
+    _text_limits = {
+        "contact_name": NAME_LENGTH, "phone": PHONE_LENGTH, "site_address": LINE_LENGTH,
+        "project_name": LINE_LENGTH, "description": TEXT_LENGTH, "guidance": TEXT_LENGTH,
+        "fault_found": TEXT_LENGTH, "method_used": TEXT_LENGTH,
+        "warranty_override_reason": TEXT_LENGTH, "cancel_reason": TEXT_LENGTH,
+    }
+    _past_datetimes = ("date_received",)
 
     state = fields.Selection(STATES, default="new", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
@@ -165,7 +173,7 @@ class Request(models.Model):
             # stations may register but not accept a request (spec §1)
             vals.update(needs_dispatch=True, channel="station",
                         station_id=self.env.user.partner_id.commercial_partner_id.id)
-        self._check_override_rights(vals)
+        self._check_override_rights(vals, creating=True)
         return super(Request, self).create(vals)
 
     @api.multi
@@ -185,9 +193,19 @@ class Request(models.Model):
         return (user.has_group("after_sales_service.group_service_station")
                 and not user.has_group("after_sales_service.group_user"))
 
-    @api.model
-    def _check_override_rights(self, vals):
-        if not ({"warranty_override", "warranty_override_reason"} & set(vals)):
+    @api.multi
+    def _check_override_rights(self, vals, creating=False):
+        """Only the manager overrides the warranty decision. The web client sends every field
+        of the form (False when empty): an override left empty on a new request, or written
+        back unchanged, is no override."""
+        names = [name for name in ("warranty_override", "warranty_override_reason")
+                 if name in vals]
+        if creating:
+            names = [name for name in names if vals[name]]
+        else:
+            names = [name for name in names
+                     if any((record[name] or False) != (vals[name] or False) for record in self)]
+        if not names:
             return
         if not self.env.user.has_group("after_sales_service.group_manager"):
             raise AccessError(_("Only the after-sales manager can override the warranty "

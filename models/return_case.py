@@ -4,7 +4,7 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
-from .document_mixin import ApprovalStep
+from .document_mixin import LINE_LENGTH, TEXT_LENGTH, ApprovalStep
 from .return_approval import STEPS as EXCHANGE_STEPS
 
 STATES = [
@@ -58,6 +58,9 @@ class ReturnCase(models.Model):
     _sequence_code = "after_sales.return"
     _order = "date desc, id desc"
     _reason_actions = ("cancel", "instruct")
+    _text_limits = {"reason": TEXT_LENGTH, "responsible_party": LINE_LENGTH,
+                    "findings": TEXT_LENGTH, "cancel_reason": TEXT_LENGTH}
+    _past_datetimes = ("date",)
 
     state = fields.Selection(STATES, default="draft", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
