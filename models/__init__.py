@@ -15,6 +15,7 @@ from . import stock_picking
 from . import stock_move
 from . import stock_scrap
 from . import account_invoice
+from . import account_invoice_line
 from . import account_move
 from . import account_move_line
 # the addon's own models

@@ -4,8 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .document_mixin import document_action
-
+from .document_mixin import TEXT_LENGTH, document_action
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
 
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
@@ -21,6 +20,7 @@ class Callback(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
+    _text_limits = {"note": TEXT_LENGTH}
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "date_done", "is_overdue", "attempts", "followup_request_id",
                      "followup_complaint_id", "trigger", "contract_id")

@@ -5,7 +5,8 @@ from odoo.exceptions import UserError
 
 class ChargeMixin(models.AbstractModel):
     """Charges through accounting: draft customer invoices and vendor bills built from
-    (product, quantity, unit price, description[, unit]) lines, for any after-sales document.
+    (product, quantity, unit price, description[, unit[, extra line values]]) lines, for any
+    after-sales document.
     They are drafted on behalf of the after-sales process, whose users have no accounting
     rights; finance reviews and validates them."""
 
@@ -61,9 +62,10 @@ class ChargeMixin(models.AbstractModel):
             "type": invoice_type, "partner_id": partner.id, "origin": origin,
             "account_id": account.id, "company_id": company.id, "journal_id": journal.id,
             "fiscal_position_id": fiscal_position.id,
-            "invoice_line_ids": [(0, 0, self._prepare_charge_line_vals(
+            "invoice_line_ids": [(0, 0, dict(self._prepare_charge_line_vals(
                 line[0], line[1], line[2], line[3], invoice_type, company, fiscal_position,
-                journal, uom=line[4] if len(line) > 4 else None)) for line in lines],
+                journal, uom=line[4] if len(line) > 4 else None),
+                **(line[5] if len(line) > 5 else {}))) for line in lines],
         }
 
     @api.model

@@ -7,7 +7,8 @@ from odoo import _, api, fields, models
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .document_mixin import document_action, is_action_write
+from .document_mixin import (LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, REFERENCE_LENGTH,
+                             TEXT_LENGTH, document_action, is_action_write)
 
 # Time limits of the complaint procedure (客户投诉处理): registered within 24 hours of
 # receipt, answered within 48 working hours (or by the customer's date), closed within
@@ -64,6 +65,13 @@ class AfterSalesComplaint(models.Model):
     _sequence_code = "after_sales.complaint"
     _description = "Customer Complaint"
     _order = "date_received desc, id desc"
+    _text_limits = {
+        "complainant": NAME_LENGTH, "phone": PHONE_LENGTH, "email": LINE_LENGTH,
+        "product_spec": LINE_LENGTH, "batch": REFERENCE_LENGTH, "content": TEXT_LENGTH,
+        "cause": TEXT_LENGTH, "responsibility_note": LINE_LENGTH, "answer_text": TEXT_LENGTH,
+        "cancel_reason": TEXT_LENGTH,
+    }
+    _past_datetimes = ("date_received",)
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "date_closed", "date_registered")
 

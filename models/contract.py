@@ -7,8 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
-from .document_mixin import document_action
-
+from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -56,7 +55,10 @@ class Contract(models.Model):
     _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.contract"
     _order = "date_end desc, id desc"
-    _reason_actions = ("cancel")
+    _reason_actions = ("cancel",)
+    _text_limits = {"contact_name": NAME_LENGTH, "phone": PHONE_LENGTH,
+                    "site_address": LINE_LENGTH, "note": TEXT_LENGTH,
+                    "cancel_reason": TEXT_LENGTH}
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "is_expiring", "cancel_reason")
 

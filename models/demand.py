@@ -6,8 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .document_mixin import document_action
-
+from .document_mixin import (LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, REFERENCE_LENGTH,
+                             TEXT_LENGTH, document_action)
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -28,7 +28,12 @@ class Demand(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.demand"
     _order = "id desc"
-    _reason_actions = ("refuse")
+    _reason_actions = ("refuse",)
+    _text_limits = {
+        "contact_name": NAME_LENGTH, "phone": PHONE_LENGTH, "site_address": LINE_LENGTH,
+        "project_name": LINE_LENGTH, "serial": REFERENCE_LENGTH, "description": TEXT_LENGTH,
+        "refuse_reason": TEXT_LENGTH,
+    }
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "visit_id", "planned_by_id", "refuse_reason", "lot_id",
                      "warranty_card_id", "picking_id", "date_delivered", "in_warranty",

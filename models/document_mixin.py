@@ -1,8 +1,10 @@
 # -*- coding: utf-8 -*-
+from datetime import datetime, timedelta
+
 from decorator import decorate
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 APPROVAL_ACTIVITY = "after_sales_service.mail_activity_type_approval"
 ACTION_KEY = "after_sales_action"
@@ -36,6 +38,16 @@ def document_action(method):
 def is_action_write(env):
     """Whether `env` writes on behalf of an action (or as the superuser, e.g. the cron)."""
     return env.uid == SUPERUSER_ID or env.context.get(ACTION_KEY) is ACTION_MARK
+
+# the longest input the documents take, in characters (DocumentMixin._text_limits)
+PHONE_LENGTH = 64  # phone numbers
+REFERENCE_LENGTH = 64  # tracking numbers, serial and batch numbers
+NAME_LENGTH = 128  # contact persons, complainants, signers
+LINE_LENGTH = 256  # addresses, site and project names, e-mails, responsible parties
+TEXT_LENGTH = 20000  # free texts: descriptions, faults, handling, findings, notes, reasons
+# how far ahead of the server's clock a moment that has happened may be typed (time zones,
+# clocks a little ahead)
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class ApprovalStep(object):
@@ -101,6 +113,11 @@ class DocumentMixin(models.AbstractModel):
     # inputs of an estimate, frozen once it is submitted for approval); the fields declared
     # readonly=True with states={...: [("readonly", False)]} are added from their definition.
     _frozen_fields = {}
+    # input rules, checked on entry (every create and write) by _check_input_rules
+    _text_limits = {}  # {field: most characters} of the texts typed in
+    _non_negative_fields = ()  # numbers that can't be negative
+    _past_datetimes = ()  # moments that have happened: not in the future (FUTURE_TOLERANCE)
+    _datetime_order = ()  # (earlier, later) field pairs: `later` can't be before `earlier`
 
     @api.model
     def create(self, vals):
@@ -183,6 +200,61 @@ class DocumentMixin(models.AbstractModel):
         if field.type in ("float", "monetary"):
             return float(value or 0.0) != float(current or 0.0)
         return (value or False) != (current or False)
+
+    # ------------------------------------------------------------------ input rules
+
+    @api.multi
+    def _validate_fields(self, field_names):
+        """The ORM's constraint check after every create and write (and inverse), given the
+        fields written: the input rules of those fields are checked with the constraints."""
+        result = super(DocumentMixin, self)._validate_fields(field_names)
+        self._check_input_rules(set(field_names))
+        return result
+
+    def _field_label(self, name):
+        """The label of field `name` in the user's language (the context's, else the user's,
+        as _() does)."""
+        env = self.env if self.env.lang else self.with_context(lang=self.env.user.lang).env
+        return self._fields[name].get_description(env)["string"]
+
+    @api.multi
+    def _check_input_rules(self, names):
+        """Refuse what can't be true or can't be kept, among the fields `names` just written:
+        texts longer than their limit (_text_limits), negative numbers
+        (_non_negative_fields), moments in the future (_past_datetimes) and an end before its
+        start (_datetime_order). Empty values pass. The message names the field by its label
+        in the user's language."""
+        limits = [(name, limit) for name, limit in sorted(self._text_limits.items())
+                  if name in names]
+        positives = [name for name in self._non_negative_fields if name in names]
+        past = [name for name in self._past_datetimes if name in names]
+        ordered = [(earlier, later) for earlier, later in self._datetime_order
+                   if earlier in names or later in names]
+        if not (limits or positives or past or ordered):
+            return True
+        latest = fields.Datetime.to_string(datetime.now() + FUTURE_TOLERANCE)
+        for record in self:
+            for name, limit in limits:
+                length = len(record[name] or "")
+                if length > limit:
+                    raise ValidationError(_(
+                        "%(field)s is too long: %(length)s characters, at most %(limit)s.") % {
+                            "field": self._field_label(name), "length": length,
+                            "limit": limit})
+            for name in positives:
+                if record[name] < 0:
+                    raise ValidationError(_("%(field)s can't be negative (%(value)s).") % {
+                        "field": self._field_label(name), "value": record[name]})
+            for name in past:
+                if record[name] and record[name] > latest:
+                    raise ValidationError(_("%s can't be in the future.")
+                                          % self._field_label(name))
+            for earlier, later in ordered:
+                if record[earlier] and record[later] and record[later] < record[earlier]:
+                    raise ValidationError(_("%(later)s can't be before %(earlier)s.") % {
+                        "later": self._field_label(later),
+                        "earlier": self._field_label(earlier)})
+        return True
 
     # ------------------------------------------------------------------ guards
 

@@ -26,7 +26,7 @@ class ExpenseClaim(models.Model):
     _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.expense.claim"
     _order = "id desc"
-    _reason_actions = ("reject")
+    _reason_actions = ("reject",)
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "manager_id", "finance_id", "general_manager_id", "reject_reason",
                      "bill_id")

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 from odoo.tools.misc import formatLang
 
-from .document_mixin import ApprovalStep, document_action
+from .document_mixin import REFERENCE_LENGTH, TEXT_LENGTH, ApprovalStep, document_action
 from .request_selections import SHIPPING_METHODS
 
 STATES = [
@@ -36,8 +37,10 @@ class PartsOrder(models.Model):
     _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
     _sequence_code = "after_sales.parts.order"
     _order = "id desc"
-    _reason_actions = ("reject")
+    _reason_actions = ("reject",)
     _approval_activity = "after_sales_service.mail_activity_type_parts_approval"
+    _text_limits = {"carrier_tracking_ref": REFERENCE_LENGTH, "note": TEXT_LENGTH,
+                    "reject_reason": TEXT_LENGTH}
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "approved_by_id", "date_approved", "reject_reason", "date_shipped")
 
@@ -328,9 +331,10 @@ class PartsOrder(models.Model):
         if validated:
             raise UserError(_("Invoice %s is already validated: ask finance for a credit note "
                               "before cancelling.") % ", ".join(validated.mapped("number")))
+        # cancelled first: the transfers cancelled next find the order already ended
+        self.write({"state": "cancel"})
         self.sudo().mapped("picking_ids").filtered(lambda p: p.state != "cancel").action_cancel()
         invoices.action_invoice_cancel()
-        self.write({"state": "cancel"})
         self._sync_approval_activities(_("Cancelled"))
         self._resume_requests()
         return True
@@ -394,7 +398,8 @@ class PartsOrder(models.Model):
         self.ensure_one()
         standard = self.env["after_sales.fee.standard"].for_company(self.company_id)
         lines = [(line.product_id, line.quantity, line.price_unit, line._invoice_line_name(),
-                  line.product_uom_id) for line in self.line_ids]
+                  line.product_uom_id, {"after_sales_parts_order_line_id": line.id})
+                 for line in self.line_ids]
         postage = standard.postage_price(self.shipping_method)
         if postage:
             method = dict(self._fields["shipping_method"]._description_selection(self.env))
@@ -421,16 +426,111 @@ class PartsOrder(models.Model):
     @api.multi
     def _after_sales_picking_done(self, pickings):
         """Called when dispatch transfers of these orders are validated: warranty cost for
-        in-warranty orders, and 'shipped' once no transfer is left open."""
+        in-warranty orders, then the orders whose transfers are all settled end."""
         for order in self:
             if not order.chargeable:
                 for picking in pickings.filtered(lambda p: p.after_sales_parts_order_id == order):
                     order._book_warranty_cost(picking)
-        shipped = self.filtered(lambda o: o.state == "approved" and all(
-            p.state in ("done", "cancel") for p in o.picking_ids)
-            and "done" in o.picking_ids.mapped("state"))
+        return self._after_sales_pickings_settled()
+
+    @api.multi
+    def _after_sales_pickings_settled(self):
+        """Called when the warehouse validates or cancels dispatch transfers (as superuser):
+        an approved order with no transfer left open ends. Shipped when at least one transfer
+        is done (a backorder the warehouse cancelled is not shipped): its invoice charges the
+        parts issued. Cancelled when every transfer was cancelled and nothing was issued: its
+        draft invoice is cancelled and its request no longer waits for these parts."""
+        settled = self.filtered(lambda o: o.state == "approved" and o.picking_ids and all(
+            p.state in ("done", "cancel") for p in o.picking_ids))
+        shipped = settled.filtered(lambda o: "done" in o.picking_ids.mapped("state"))
         if shipped:
             shipped.write({"state": "shipped", "date_shipped": fields.Datetime.now()})
+            shipped.filtered("chargeable")._charge_issued_parts()
+        dropped = settled - shipped
+        if dropped:
+            dropped.write({"state": "cancel"})
+            for order in dropped:
+                order.message_post(body=_("Every transfer of the order was cancelled and no part "
+                                          "was issued: the order is cancelled."),
+                                   subtype="mail.mt_note")
+            dropped._cancel_unshipped_invoices()
+            dropped._resume_requests()
+        return True
+
+    def _issued_quantities(self):
+        """{order line id: quantity issued in the line's unit} (done moves, returns deducted)."""
+        lines = self.mapped("line_ids")
+        lines.invalidate_cache(["qty_issued"])
+        return {line.id: line.product_id.uom_id._compute_quantity(
+            line.qty_issued, line.product_uom_id, round=False) for line in lines}
+
+    def _charge_issued_parts(self):
+        """The invoice charges what left the store, not what was ordered: the part lines of a
+        draft invoice take the issued quantities (a part none of was issued is dropped; the
+        postage stays, once). A validated invoice is not changed: finance is asked, in the
+        chatter of the order and of the invoice, for a credit note of the difference."""
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        issued = self._issued_quantities()
+        for order in self:
+            invoices = order.invoice_ids.filtered(
+                lambda i: i.type == "out_invoice" and i.state != "cancel")
+            for invoice in invoices:
+                changed = invoice.invoice_line_ids.filtered(
+                    lambda l: l.after_sales_parts_order_line_id and float_compare(
+                        l.quantity, issued.get(l.after_sales_parts_order_line_id.id, 0.0),
+                        precision_digits=precision))
+                if not changed:
+                    continue
+                if invoice.state == "draft":
+                    order._redraft_invoice(invoice, changed, issued)
+                else:
+                    order._ask_credit_note(invoice, changed, issued)
+        return True
+
+    def _redraft_invoice(self, invoice, lines, issued):
+        for line in lines:
+            quantity = issued.get(line.after_sales_parts_order_line_id.id, 0.0)
+            if quantity > 0:
+                line.quantity = quantity
+            else:
+                line.unlink()
+        invoice.compute_taxes()
+        self.message_post(body=_("Draft invoice updated to the parts issued (total %s).")
+                          % formatLang(self.env, invoice.amount_total,
+                                       currency_obj=invoice.currency_id),
+                          subtype="mail.mt_note")
+
+    def _ask_credit_note(self, invoice, lines, issued):
+        difference = sum(
+            line.price_subtotal * (line.quantity - issued.get(
+                line.after_sales_parts_order_line_id.id, 0.0)) / line.quantity
+            for line in lines if line.quantity)
+        if difference > 0:
+            body = _("Fewer parts were issued than invoice %(invoice)s charges, and it is "
+                     "already validated: finance, please issue a credit note of "
+                     "%(amount)s (untaxed) for the parts not shipped.")
+        else:
+            body = _("More parts were issued than invoice %(invoice)s charges, and it is "
+                     "already validated: finance, please invoice the difference of "
+                     "%(amount)s (untaxed).")
+        body = body % {"invoice": invoice.number, "amount": formatLang(
+            self.env, abs(difference), currency_obj=invoice.currency_id)}
+        self.message_post(body=body, subtype="mail.mt_note")
+        invoice.message_post(body=body, subtype="mail.mt_note")
+
+    def _cancel_unshipped_invoices(self):
+        """Nothing was shipped: the draft invoices are cancelled, finance is asked for a
+        credit note of the validated ones."""
+        invoices = self.mapped("invoice_ids").filtered(lambda i: i.state != "cancel")
+        invoices.filtered(lambda i: i.state == "draft").action_invoice_cancel()
+        for invoice in invoices.filtered(lambda i: i.state != "cancel"):
+            body = _("No part of %(order)s was shipped, but invoice %(invoice)s is already "
+                     "validated: finance, please issue a credit note of %(amount)s.") % {
+                "order": invoice.after_sales_parts_order_id.name, "invoice": invoice.number,
+                "amount": formatLang(self.env, invoice.amount_total,
+                                     currency_obj=invoice.currency_id)}
+            invoice.after_sales_parts_order_id.message_post(body=body, subtype="mail.mt_note")
+            invoice.message_post(body=body, subtype="mail.mt_note")
         return True
 
     def _warranty_credit_account(self, product):

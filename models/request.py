@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .document_mixin import document_action
+from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
 
 from .request_selections import CATEGORIES, CHANNELS, PRIORITIES
 
@@ -39,7 +39,14 @@ class Request(models.Model):
     _inherit = ["after_sales.numbered.document"]
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
-    _reason_actions = ("cancel")
+    _reason_actions = ("cancel",)
+    _text_limits = {
+        "contact_name": NAME_LENGTH, "phone": PHONE_LENGTH, "site_address": LINE_LENGTH,
+        "project_name": LINE_LENGTH, "description": TEXT_LENGTH, "guidance": TEXT_LENGTH,
+        "fault_found": TEXT_LENGTH, "method_used": TEXT_LENGTH,
+        "warranty_override_reason": TEXT_LENGTH, "cancel_reason": TEXT_LENGTH,
+    }
+    _past_datetimes = ("date_received",)
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "needs_dispatch", "date_dispatched", "dispatched_by_id",
                      "cancel_reason", "date_response", "date_resolved", "date_closed", "is_late",
@@ -171,7 +178,7 @@ class Request(models.Model):
     @api.model
     def create(self, vals):
         self._check_direct_write(vals, creating=True)
-        self._check_override_rights(vals)
+        self._check_override_rights(vals, creating=True)
         if self._is_station_user():
             # stations may register but not accept a request (spec §1): the dispatch fields
             # are the process's, set here whatever the station sent
@@ -197,9 +204,19 @@ class Request(models.Model):
         return (user.has_group("after_sales_service.group_service_station")
                 and not user.has_group("after_sales_service.group_user"))
 
-    @api.model
-    def _check_override_rights(self, vals):
-        if not ({"warranty_override", "warranty_override_reason"} & set(vals)):
+    @api.multi
+    def _check_override_rights(self, vals, creating=False):
+        """Only the manager overrides the warranty decision. The web client sends every field
+        of the form (False when empty): an override left empty on a new request, or written
+        back unchanged, is no override."""
+        names = [name for name in ("warranty_override", "warranty_override_reason")
+                 if name in vals]
+        if creating:
+            names = [name for name in names if vals[name]]
+        else:
+            names = [name for name in names
+                     if any((record[name] or False) != (vals[name] or False) for record in self)]
+        if not names:
             return
         if not self.env.user.has_group("after_sales_service.group_manager"):
             raise AccessError(_("Only the after-sales manager can override the warranty "

@@ -4,9 +4,11 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.addons.resource.models.resource import to_naive_user_tz
 from odoo.exceptions import UserError
 
 HOURS_PER_DAY = 8.0
+MAX_PLANNED_DAYS = 5300  # about 20 years of working days: time limits never plan further
 
 
 class ResCompany(models.Model):
@@ -64,42 +66,71 @@ class ResCompany(models.Model):
         return calendar.with_context(tz=tz)
 
     @api.multi
+    def _after_sales_work_intervals(self, start, until=None):
+        """The working intervals (naive UTC (begin, end) pairs, in order, leaves excluded) of
+        the company calendar from `start` on, cut at `start` on its first day; up to the day
+        of `until` when given, else without end (bounded to about 20 years of working days).
+        The intervals are Odoo's (_get_day_work_intervals), so planned and measured working
+        time agree with the calendar's leaves and time zone."""
+        calendar = self._after_sales_calendar()
+        local_start = to_naive_user_tz(start, calendar)
+        last_day = to_naive_user_tz(until, calendar).date() if until else None
+        day, start_time = local_start.date(), local_start.time()
+        if not calendar._get_weekdays():
+            return
+        for _i in range(MAX_PLANNED_DAYS):
+            if last_day and day > last_day:
+                return
+            intervals = calendar._get_day_work_intervals(day, start_time=start_time,
+                                                         compute_leaves=True)
+            for interval in sorted(intervals, key=lambda i: i[0]):
+                begin, end = max(interval[0], start), interval[1]
+                if end > begin:
+                    yield begin, end
+            day, start_time = calendar._get_next_work_day(day), None
+
+    @api.multi
     def after_sales_plan_deadline(self, start, amount, unit="hours"):
         """The moment `amount` working hours or working days after `start` (leaves excluded).
+
+        A deadline reached exactly at the end of a working period is that end (Friday 17:00
+        + 1 day is Monday 17:00), not the start of the next period: Odoo 11's plan_hours goes
+        on to the next interval (or day) while the hours left are zero and answers its start.
 
         :param start: datetime or Odoo datetime string (UTC)
         :param unit: 'hours' or 'days'
         :return: naive UTC datetime
         """
+        self.ensure_one()
         start = fields.Datetime.from_string(start) if isinstance(start, str) else start
-        calendar = self._after_sales_calendar()
         # a working day is 8 working hours (as in Odoo 11's leaves): 2 days after Monday 10:00
         # in a 8-12/13-17 week is Wednesday 10:00
         hours = amount * HOURS_PER_DAY if unit == "days" else amount
-        return calendar.plan_hours(hours, start, compute_leaves=True) or start
+        remaining = timedelta(seconds=round(hours * 3600.0))
+        if remaining <= timedelta(0):
+            return start
+        for begin, end in self._after_sales_work_intervals(start):
+            if remaining <= end - begin:
+                return begin + remaining
+            remaining -= end - begin
+        return start  # a calendar without working time: no deadline can be planned in it
 
     @api.multi
     def after_sales_working_hours(self, start, end):
-        """Working hours between two datetimes (UTC), leaves excluded."""
+        """Working hours between two datetimes (UTC), leaves excluded: the measure of the
+        intervals after_sales_plan_deadline plans in, so that the hours from a start to its
+        deadline are the hours planned."""
+        self.ensure_one()
         start = fields.Datetime.from_string(start) if isinstance(start, str) else start
         end = fields.Datetime.from_string(end) if isinstance(end, str) else end
         if not start or not end or end <= start:
             return 0.0
-        calendar = self._after_sales_calendar()
-        # Odoo 11's get_work_hours_count iterates days from the start's time of day, which
-        # drops the last day when it ends earlier in the day: count both ends from midnight.
-        tz = pytz.timezone(calendar.env.context["tz"])
-        local_start = pytz.UTC.localize(start).astimezone(tz)
-        midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
-        midnight = midnight.astimezone(pytz.UTC).replace(tzinfo=None)
-
-        def from_midnight(moment):
-            if moment <= midnight:
-                return 0.0
-            # an end at midnight would count that whole day: end just before it
-            moment -= timedelta(microseconds=1)
-            return calendar.get_work_hours_count(midnight, moment, None, compute_leaves=True)
-        return from_midnight(end) - from_midnight(start)
+        worked = timedelta(0)
+        for begin, finish in self._after_sales_work_intervals(start, until=end):
+            if begin >= end:
+                break
+            worked += min(finish, end) - begin
+        return worked.total_seconds() / 3600.0
 
     def _after_sales_warranty_journal(self):
         self.ensure_one()

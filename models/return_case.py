@@ -4,7 +4,7 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
-from .document_mixin import ApprovalStep, document_action
+from .document_mixin import LINE_LENGTH, TEXT_LENGTH, ApprovalStep, document_action
 from .return_approval import STEPS as EXCHANGE_STEPS
 
 STATES = [
@@ -58,6 +58,9 @@ class ReturnCase(models.Model):
     _sequence_code = "after_sales.return"
     _order = "date desc, id desc"
     _reason_actions = ("cancel", "instruct")
+    _text_limits = {"reason": TEXT_LENGTH, "responsible_party": LINE_LENGTH,
+                    "findings": TEXT_LENGTH, "cancel_reason": TEXT_LENGTH}
+    _past_datetimes = ("date",)
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "date_closed", "inspected_by_id", "date_inspected",
                      "disposition_approved_by_id", "date_disposition_approved", "cancel_reason",

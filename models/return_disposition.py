@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from .document_mixin import document_action
-
 from .return_case import PLANNING_STATES
 
 TYPES = [

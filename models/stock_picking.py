@@ -43,6 +43,17 @@ class StockPicking(models.Model):
                 self.env.user.partner_id)
         return result
 
+    @api.multi
+    def action_cancel(self):
+        """The warehouse cancels a transfer (a backorder it won't ship, or the whole
+        dispatch): an outbound order whose transfers are then all done or cancelled ends,
+        shipped with what was issued or cancelled when nothing was."""
+        result = super(StockPicking, self).action_cancel()
+        orders = self.sudo().mapped("after_sales_parts_order_id")
+        if orders:
+            orders._after_sales_pickings_settled()
+        return result
+
     def _check_after_sales_stock(self):
         """The parts store never goes negative by surprise: quantities done beyond what is
         reserved must be free in the store."""

@@ -2,7 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .document_mixin import ApprovalStep, document_action, is_action_write
+from .document_mixin import (LINE_LENGTH, NAME_LENGTH, TEXT_LENGTH, ApprovalStep, document_action,
+                             is_action_write)
 from .request_selections import VISIT_PURPOSES
 
 STATES = [
@@ -46,6 +47,15 @@ class Visit(models.Model):
     _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
     _reason_actions = ("reject", "cancel")
+    _text_limits = {
+        "site_address": LINE_LENGTH, "other_products_note": TEXT_LENGTH,
+        "fault_found": TEXT_LENGTH, "handling": TEXT_LENGTH, "customer_signer": NAME_LENGTH,
+        "customer_comment": TEXT_LENGTH, "reject_reason": TEXT_LENGTH,
+        "cancel_reason": TEXT_LENGTH,
+    }
+    # a negative distance would invoice a negative travel fee
+    _non_negative_fields = ("distance_km", "duration")
+    _datetime_order = (("date_arrival", "date_departure"),)
     # what only the document's actions change (see DocumentMixin._check_direct_write)
     _owned_fields = ("state", "approved_by_id", "date_approved", "reject_reason", "cancel_reason",
                      "invoice_ids", "is_overtime", "overtime_days", "verified_by_id",

@@ -309,7 +309,7 @@ class TestContract(AfterSalesCase):
                                                       "2028-03-01"))
         request = self.env["after_sales.request"].create({
             "partner_id": self.customer.id, "category": "repair", "product_id": self.product.id,
-            "lot_id": self.lot.id, "description": "漏水", "date_received": "2027-03-01 08:00:00"})
+            "lot_id": self.lot.id, "description": "漏水"})
         visit = self.Visit.sudo(self.user_as).new({"request_id": request.id,
                                                    "date_planned": "2027-03-02 09:00:00"})
         visit._onchange_request_id()

@@ -125,14 +125,14 @@ class TestWarranty(TestRequestCommon):
     def test_warranty_from_card(self):
         card = self.env["after_sales.warranty.card"].sudo(self.user_manager).create({
             "partner_id": self.customer.id, "product_id": self.product.id,
-            "lot_id": self.lot.id, "date_delivered": "2026-01-10",
-            "date_installed": "2026-02-01", "after_sales_warranty_months": 12})
-        self.assertEqual(card.warranty_end, "2027-01-31")
-        request = self._request(lot_id=self.lot.id, date_received="2026-11-20 09:00:00")
+            "lot_id": self.lot.id, "date_delivered": "2025-10-10",
+            "date_installed": "2025-11-01", "after_sales_warranty_months": 12})
+        self.assertEqual(card.warranty_end, "2026-10-31")
+        request = self._request(lot_id=self.lot.id, date_received="2026-10-20 09:00:00")
         self.assertTrue(request.in_warranty)
         self.assertEqual(request.warranty_card_id, card)
         self.assertIn(card.name, request.warranty_reason)
-        late = self._request(lot_id=self.lot.id, date_received="2027-02-01 09:00:00")
+        late = self._request(lot_id=self.lot.id, date_received="2026-11-20 09:00:00")
         self.assertFalse(late.in_warranty)
 
     def test_warranty_from_delivery_date(self):
