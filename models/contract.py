@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
-from .request_selections import VISIT_PURPOSES
+from .request_selections import COVERING_STATES, REQUEST_OPEN_STATES, VISIT_PURPOSES
 
 STATES = [
     ("draft", "Draft"),
@@ -43,6 +43,15 @@ def _date(value):
 
 def _str(value):
     return fields.Date.to_string(value) if value else False
+
+
+def _with_parents(partner):
+    """The partner and the companies above it (what child_of matches)."""
+    found = partner.browse()
+    while partner and partner not in found:
+        found |= partner
+        partner = partner.parent_id
+    return found
 
 
 class Contract(models.Model):
@@ -150,6 +159,14 @@ class Contract(models.Model):
     ]
 
     # ------------------------------------------------------------------ ORM
+
+    @api.multi
+    def write(self, vals):
+        result = super(Contract, self).write(vals)
+        # coming into force, expiring, cancelled: the open requests it covers decide again
+        if {"state", "date_start", "date_end", "partner_id"} & set(vals):
+            self._refresh_open_requests()
+        return result
 
     @api.multi
     def unlink(self):
@@ -270,19 +287,66 @@ class Contract(models.Model):
         return self.mapped("line_ids.product_id")
 
     @api.model
-    def _find_covering(self, partner, products, lots, day):
-        """Active contracts of the customer covering one of these products (and serials, when
-        the contract names one) on that day."""
+    def _find_covering(self, partner, products, lots, day, states=("active",)):
+        """Contracts (active by default) of the customer covering one of these products (and
+        serials, when the contract names one) on that day."""
         if not partner or not products:
             return self.browse()
-        lines = self.env["after_sales.contract.line"].sudo().search([
-            ("contract_id.state", "=", "active"),
-            ("contract_id.partner_id", "child_of", partner.commercial_partner_id.id),
-            ("contract_id.date_start", "<=", day), ("contract_id.date_end", ">=", day),
+        lines = self._covering_lines(partner, products, day, day, states)
+        return self._covering_among(lines, partner, products, lots, day)
+
+    @api.model
+    def _covering_lines(self, partners, products, first_day, last_day, states=("active",)):
+        """The lines of the contracts in `states` of these customers covering these products
+        on some day between first_day and last_day (one search, as superuser); choose among
+        them with _covering_among."""
+        return self.env["after_sales.contract.line"].sudo().search([
+            ("contract_id.state", "in", list(states)),
+            ("contract_id.partner_id", "child_of", partners.mapped("commercial_partner_id").ids),
+            ("contract_id.date_start", "<=", last_day), ("contract_id.date_end", ">=", first_day),
             ("product_id", "in", products.ids),
         ])
-        lines = lines.filtered(lambda l: not l.lot_id or not lots or l.lot_id in lots)
-        return self.browse(lines.mapped("contract_id").ids)
+
+    @api.model
+    def _covering_among(self, lines, partner, products, lots, day):
+        """The contracts of `lines` covering one of these products (and serials, when the line
+        names one) of the customer on that day."""
+        commercial = partner.commercial_partner_id
+
+        def covers(line):
+            contract = line.contract_id
+            return (line.product_id in products and contract.date_start <= day <= contract.date_end
+                    and (not line.lot_id or not lots or line.lot_id in lots)
+                    and commercial in _with_parents(contract.partner_id))
+        return self.browse(lines.filtered(covers).mapped("contract_id").ids)
+
+    def _covers_day(self, day):
+        """In force on that day (active then, or expired since)."""
+        self.ensure_one()
+        return self.state in COVERING_STATES and self.date_start <= day <= self.date_end
+
+    def _coverage_reason(self, day=None):
+        """The warranty decision this contract gives (on `day`, when it is not known to cover
+        it), as the request and the visit show it."""
+        self.ensure_one()
+        values = {"type": dict(self._fields["contract_type"]._description_selection(self.env))
+                  .get(self.contract_type), "contract": self.name, "end": self.date_end,
+                  "date": day}
+        if day and not self._covers_day(day):
+            return _("%(type)s %(contract)s does not cover %(date)s: out of warranty") % values
+        return _("%(type)s %(contract)s covers it until %(end)s") % values
+
+    def _refresh_open_requests(self):
+        """The open requests of these contracts' customers on the products they cover decide
+        their warranty again (one search, one recompute)."""
+        contracts = self.sudo()
+        products = contracts.mapped("line_ids.product_id")
+        if not products:
+            return
+        partners = contracts.mapped("partner_id.commercial_partner_id")
+        self.env["after_sales.request"].sudo().search([
+            ("partner_id", "child_of", partners.ids), ("product_id", "in", products.ids),
+            ("state", "in", REQUEST_OPEN_STATES)])._recompute_warranty()
 
     # ------------------------------------------------------------------ actions
 
@@ -490,7 +554,8 @@ class Contract(models.Model):
 
     def _prepare_visit_vals(self, day, today):
         """A visit of the contract due on `day`, planned that day (today if it is past) at the
-        company's morning start; in warranty, as the contract fee covers it."""
+        company's morning start; in warranty, as the contract fee covers it (the visit follows
+        its contract)."""
         planned = max(day, today)
         technicians = self.technician_ids.filtered(
             lambda t: not t.after_sales_missing_qualifications(self.visit_purpose, _str(planned)))
@@ -501,7 +566,6 @@ class Contract(models.Model):
             "product_ids": [(6, 0, self._covered_products().ids)],
             "technician_ids": [(6, 0, technicians.ids)],
             "date_planned": self.company_id.after_sales_visit_datetime(planned),
-            "in_warranty": True,
         }
 
 

@@ -202,7 +202,7 @@ class Demand(models.Model):
             "company_id": self.company_id.id, "site_address": self.site_address,
             "purpose": self.purpose, "product_ids": [(6, 0, self.product_id.ids)],
             "date_planned": self.company_id.after_sales_visit_datetime(self.date_desired),
-            "in_warranty": self.in_warranty, "contract_id": self.contract_id.id,
+            "contract_id": self.contract_id.id,  # the visit follows its warranty decision
         }
 
     @api.multi

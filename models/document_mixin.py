@@ -444,6 +444,34 @@ class DocumentMixin(models.AbstractModel):
         return {g[field][0]: g[field + "_count"] for g in groups}
 
     @api.model
+    def _local_date(self, value, company=None):
+        """The date (string) of the UTC datetime `value` where the company is: in the time zone
+        of the company (its partner's), else the user's; UTC when neither has one."""
+        if not value:
+            return False
+        company = company or self.env.user.company_id
+        stamp = fields.Datetime.from_string(value) if isinstance(value, str) else value
+        tz = company.sudo().partner_id.tz or self.env.user.tz
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), stamp)
+        return fields.Date.to_string(local.date())
+
+    def _check_computed_unchanged(self, vals, names, message):
+        """Computed decisions are not typed: vals changing one of the fields `names` on a
+        document of the set are refused with `message`; unchanged values (a client sending
+        the record back) are dropped. Returns the vals to write."""
+        given = [name for name in names if name in vals]
+        if not given:
+            return vals
+        for record in self:
+            for name in given:
+                field = self._fields[name]
+                value = field.convert_to_record(
+                    field.convert_to_cache(vals[name], record, validate=False), record)
+                if value != record[name]:
+                    raise UserError(message)
+        return {key: value for key, value in vals.items() if key not in given}
+
+    @api.model
     def _default_warehouse(self, company=None):
         """The warehouse the after-sales goods of `company` (the user's by default) move in."""
         company = company or self.env.user.company_id

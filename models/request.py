@@ -5,10 +5,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html_escape
 
 from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
-
-from .request_selections import CATEGORIES, CHANNELS, PRIORITIES
+from .request_selections import (CATEGORIES, CHANNELS, COVERING_STATES, PRIORITIES,
+                                 REQUEST_OPEN_STATES)
 
 STATES = [
     ("new", "New"),
@@ -18,10 +19,13 @@ STATES = [
     ("closed", "Closed"),
     ("cancel", "Cancelled"),
 ]
-OPEN_STATES = ("new", "in_progress", "waiting")
+OPEN_STATES = REQUEST_OPEN_STATES
 # request channel -> complaint channel
 CHANNEL_MAP = {"hotline": "hotline", "web": "web", "mail": "mail", "sales": "sales",
                "media": "media", "station": "other", "callback": "other"}
+# the warranty decision (computed) and the manager's override of it (typed, by the manager only)
+WARRANTY_FIELDS = ("warranty_card_id", "warranty_end", "in_warranty", "warranty_reason")
+OVERRIDE_FIELDS = ("warranty_override", "warranty_override_reason")
 WAITING_REASONS = [
     ("parts", "Parts Sent"),
     ("visit", "Visit Planned"),
@@ -51,8 +55,7 @@ class Request(models.Model):
     _owned_fields = ("state", "needs_dispatch", "date_dispatched", "dispatched_by_id",
                      "cancel_reason", "date_response", "date_resolved", "date_closed", "is_late",
                      "is_at_risk", "escalated", "response_on_time", "resolved_on_time",
-                     "response_hours", "resolve_hours", "warranty_card_id", "warranty_end",
-                     "in_warranty", "warranty_reason", "sla_rule_id", "response_deadline",
+                     "response_hours", "resolve_hours", "sla_rule_id", "response_deadline",
                      "resolve_deadline", "risk_date")
 
     state = fields.Selection(STATES, default="new", required=True, readonly=True, copy=False,
@@ -98,8 +101,9 @@ class Request(models.Model):
     date_dispatched = fields.Datetime("Dispatched On", readonly=True, copy=False)
     dispatched_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
-    # warranty (保修/三包): decided, not typed
-    warranty_card_id = fields.Many2one("after_sales.warranty.card", compute="_compute_warranty", store=True)
+    # warranty (保修/三包): decided, not typed (see _compute_warranty)
+    warranty_card_id = fields.Many2one("after_sales.warranty.card", compute="_compute_warranty",
+                                       store=True)
     warranty_end = fields.Date(compute="_compute_warranty", store=True)
     in_warranty = fields.Boolean(compute="_compute_warranty", store=True,
                                  index=True)
@@ -107,7 +111,7 @@ class Request(models.Model):
     warranty_override = fields.Selection(
         [("in", "In Warranty"), ("out", "Out of Warranty")], copy=False,
         track_visibility="onchange",
-        help="Set by the after-sales manager only, with a reason.")
+        help="Set by the after-sales manager only (Override Warranty), with a reason.")
     warranty_override_reason = fields.Char("Override Reason", copy=False,
                                            track_visibility="onchange")
 
@@ -178,7 +182,8 @@ class Request(models.Model):
     @api.model
     def create(self, vals):
         self._check_direct_write(vals, creating=True)
-        self._check_override_rights(vals, creating=True)
+        self._check_override_rights(vals)
+        vals = self._check_computed_unchanged(vals, WARRANTY_FIELDS, self._computed_message())
         if self._is_station_user():
             # stations may register but not accept a request (spec §1): the dispatch fields
             # are the process's, set here whatever the station sent
@@ -190,7 +195,13 @@ class Request(models.Model):
     @api.multi
     def write(self, vals):
         self._check_override_rights(vals)
+        vals = self._check_computed_unchanged(vals, WARRANTY_FIELDS, self._computed_message())
         return super(Request, self).write(vals)
+
+    @api.model
+    def _computed_message(self):
+        return _("The warranty decision is computed from the warranty card, the delivery and "
+                 "the contracts; only the after-sales manager overrides it.")
 
     @api.multi
     def unlink(self):
@@ -204,23 +215,22 @@ class Request(models.Model):
         return (user.has_group("after_sales_service.group_service_station")
                 and not user.has_group("after_sales_service.group_user"))
 
-    @api.multi
-    def _check_override_rights(self, vals, creating=False):
-        """Only the manager overrides the warranty decision. The web client sends every field
-        of the form (False when empty): an override left empty on a new request, or written
-        back unchanged, is no override."""
-        names = [name for name in ("warranty_override", "warranty_override_reason")
-                 if name in vals]
-        if creating:
-            names = [name for name in names if vals[name]]
+    def _check_override_rights(self, vals):
+        """Only the after-sales manager changes the override. The web form sends every field
+        (False for the empty ones): only an actual change counts, compared with each request's
+        current values, or for a new request (an empty set) with no override, its defaults
+        included."""
+        if self:
+            changed = any(_override_value(name, vals[name]) != _override_value(name, request[name])
+                          for request in self for name in OVERRIDE_FIELDS if name in vals)
         else:
-            names = [name for name in names
-                     if any((record[name] or False) != (vals[name] or False) for record in self)]
-        if not names:
-            return
-        if not self.env.user.has_group("after_sales_service.group_manager"):
-            raise AccessError(_("Only the after-sales manager can override the warranty "
-                                "decision."))
+            missing = [name for name in OVERRIDE_FIELDS if name not in vals]
+            given = self.default_get(missing) if missing else {}
+            given.update(vals)
+            changed = any(_override_value(name, given.get(name)) for name in OVERRIDE_FIELDS)
+        if changed:
+            self._check_group("after_sales_service.group_manager", _(
+                "Only the after-sales manager can override the warranty decision."))
 
     @api.constrains("warranty_override", "warranty_override_reason")
     def _check_override_reason(self):
@@ -245,32 +255,80 @@ class Request(models.Model):
 
     # ------------------------------------------------------------------ computes
 
-    @api.depends("lot_id", "product_id", "date_delivered", "date_received", "warranty_override",
-                 "warranty_override_reason")
+    @api.depends("lot_id", "product_id", "partner_id", "company_id", "date_delivered",
+                 "date_received", "warranty_override", "warranty_override_reason")
     def _compute_warranty(self):
-        cards = self.env["after_sales.warranty.card"].search(
+        """One decision per request, with its reason: the warranty card of the serial, else
+        the delivery date (typed, else the serial's last delivery from stock) plus the
+        product's warranty months; out of warranty by them, a contract covering the product on
+        that day (active then) puts it in warranty; the manager's override has the last word.
+        In warranty through the warranty end date inclusive, on the date the request was
+        received in the company's time zone. Cards and contracts are read as superuser: the
+        decision doesn't depend on who looks. Cards and contracts refresh the open requests
+        they concern (_recompute_warranty)."""
+        cards = self.env["after_sales.warranty.card"].sudo().search(
             [("lot_id", "in", self.mapped("lot_id").ids)])
         card_by_lot = {card.lot_id.id: card for card in cards}
-        deliveries = self._delivery_dates_by_lot(self.filtered(lambda r: not r.date_delivered
-                                                               and r.lot_id).mapped("lot_id"))
+        from_stock = self.filtered(lambda r: not r.date_delivered and r.lot_id)
+        deliveries = self._delivery_dates_by_lot(from_stock.mapped("lot_id"),
+                                                 from_stock.mapped("company_id"))
+        now = fields.Datetime.now()
+        days = {request.id: self._local_date(request.date_received or now, request.company_id)
+                for request in self}
+        contracts = self._covering_contracts(days)
         for request in self:
-            day = (request.date_received or fields.Datetime.now())[:10]
             card = card_by_lot.get(request.lot_id.id)
             request.warranty_card_id = card
             end, reason = request._warranty_end_and_reason(card, deliveries)
-            request.warranty_end = end
-            in_warranty = bool(end and day <= end)
+            in_warranty = bool(end and days[request.id] <= end)
+            contract = contracts.get(request.id)
+            if not in_warranty and contract:
+                in_warranty, end, reason = True, contract.date_end, contract._coverage_reason()
             if request.warranty_override:
                 in_warranty = request.warranty_override == "in"
                 reason = _("Overridden by the manager: %s") % request.warranty_override_reason
+            request.warranty_end = end
             request.in_warranty = in_warranty
             request.warranty_reason = reason
+
+    def _covering_contracts(self, days):
+        """{request id: the contract covering its product (and serial) on its day}: one search
+        of the contract lines of all the requests; active or expired since (it was in force
+        then), the one ending last first."""
+        todo = self.filtered(lambda r: r.partner_id and r.product_id)
+        if not todo:
+            return {}
+        Contract = self.env["after_sales.contract"].sudo()
+        wanted = [days[request.id] for request in todo]
+        lines = Contract._covering_lines(todo.mapped("partner_id"), todo.mapped("product_id"),
+                                         min(wanted), max(wanted), COVERING_STATES)
+        result = {}
+        for request in todo:
+            found = Contract._covering_among(lines, request.partner_id, request.product_id,
+                                             request.lot_id, days[request.id])
+            if found:
+                result[request.id] = found.sorted(lambda c: c.date_end, reverse=True)[0]
+        return result
+
+    @api.multi
+    def _recompute_warranty(self):
+        """Decide the warranty of these requests again, in one pass, when what decides it
+        changed outside them (a warranty card, a contract): every stored field of the decision
+        is recomputed together (not from stale cached values) and their visits follow."""
+        if not self:
+            return True
+        computed = self._field_computed[self._fields["in_warranty"]]
+        self.invalidate_cache([field.name for field in computed], self.ids)
+        for field in computed:
+            self.env.add_todo(field, self)
+        self.recompute()
+        return True
 
     def _warranty_end_and_reason(self, card, deliveries):
         if card:
             return card.warranty_end, _("Warranty card %(card)s: valid until %(end)s") % {
                 "card": card.name, "end": card.warranty_end}
-        delivered = self.date_delivered or deliveries.get(self.lot_id.id)
+        delivered = self.date_delivered or deliveries.get((self.company_id.id, self.lot_id.id))
         months = self.product_id.product_tmpl_id.after_sales_warranty_months
         if delivered and self.product_id:
             end = fields.Date.to_string(fields.Date.from_string(delivered)
@@ -281,15 +339,24 @@ class Request(models.Model):
         return False, _("No warranty card and no delivery date: out of warranty")
 
     @api.model
-    def _delivery_dates_by_lot(self, lots):
-        """Last date each serial was delivered to a customer, from done stock moves (one query)."""
-        if not lots:
+    def _delivery_dates_by_lot(self, lots, companies):
+        """{(company id, lot id): the date each serial was last delivered to a customer by
+        that company}, from the done move lines into customer locations (one query); the date
+        in the company's time zone."""
+        if not lots or not companies:
             return {}
-        groups = self.env["stock.move.line"].read_group(
-            [("lot_id", "in", lots.ids), ("state", "=", "done"),
-             ("location_dest_id.usage", "=", "customer")],
-            ["lot_id", "date:max"], ["lot_id"])
-        return {g["lot_id"][0]: g["date"][:10] for g in groups if g.get("date")}
+        self.env.cr.execute("""
+            SELECT move.company_id, line.lot_id, MAX(line.date)
+              FROM stock_move_line line
+              JOIN stock_move move ON move.id = line.move_id
+              JOIN stock_location dest ON dest.id = line.location_dest_id
+             WHERE line.lot_id IN %(lots)s AND move.company_id IN %(companies)s
+               AND move.state = 'done' AND dest.usage = 'customer'
+             GROUP BY move.company_id, line.lot_id
+        """, {"lots": tuple(lots.ids), "companies": tuple(companies.ids)})
+        Company = self.env["res.company"]
+        return {(company_id, lot_id): self._local_date(date, Company.browse(company_id))
+                for company_id, lot_id, date in self.env.cr.fetchall()}
 
     @api.depends("priority", "category", "date_received", "company_id")
     def _compute_deadlines(self):
@@ -426,6 +493,37 @@ class Request(models.Model):
     def action_cancel_wizard(self):
         return self._open_reason_wizard("cancel", _("Cancel Request"))
 
+    @api.model
+    def _override_decisions(self):
+        """The manager's decisions and their labels: in or out of warranty, or back to the
+        system's decision."""
+        labels = dict(self._fields["warranty_override"]._description_selection(self.env))
+        labels["auto"] = _("Back to the System's Decision")
+        return labels
+
+    @api.multi
+    @document_action
+    def action_override_warranty(self, decision, reason):
+        """The after-sales manager decides ("in", "out") or gives the decision back to the
+        system ("auto"), with a reason, logged in the chatter of each request (the Override
+        Warranty dialog calls this)."""
+        self._check_group("after_sales_service.group_manager", _(
+            "Only the after-sales manager can override the warranty decision."))
+        labels = self._override_decisions()
+        if decision not in labels:
+            raise UserError(_("Unknown warranty decision: %s") % decision)
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give the reason for overriding the warranty decision."))
+        override = decision if decision != "auto" else False
+        self.write({"warranty_override": override,
+                    "warranty_override_reason": override and reason})
+        body = _("Warranty decision overridden: %(decision)s (%(reason)s)") % {
+            "decision": html_escape(labels[decision]), "reason": html_escape(reason)}
+        for request in self:
+            request.message_post(body=body, subtype="mail.mt_note")
+        return True
+
     @api.multi
     def action_override_warranty_wizard(self):
         return {
@@ -489,7 +587,7 @@ class Request(models.Model):
         self.ensure_one()
         return self._window_action("after_sales_service.visit_action", new=True, context={
             "default_request_id": self.id, "default_partner_id": self.partner_id.id,
-            "default_site_address": self.site_address, "default_in_warranty": self.in_warranty,
+            "default_site_address": self.site_address,
             "default_product_ids": [(6, 0, self.product_id.ids)],
             "default_purpose": self.category if self.category in (
                 "installation", "training", "repair", "inspection") else "repair",
@@ -587,3 +685,10 @@ class Request(models.Model):
                 "response": request.response_deadline, "resolution": request.resolve_deadline,
                 "manager": manager.name}, subtype="mail.mt_note")
         self.write({"escalated": True})
+
+
+def _override_value(name, value):
+    """An override field's value as compared: empty is False, the reason stripped."""
+    if name == "warranty_override_reason":
+        return (value or "").strip() or False
+    return value or False

@@ -40,3 +40,11 @@ VISIT_PURPOSES = [
     ("repair", "Repair"),
     ("inspection", "Maintenance / Inspection"),
 ]
+
+# the states of a service request still open (its warranty is decided again when a card or a
+# contract changes)
+REQUEST_OPEN_STATES = ("new", "in_progress", "waiting")
+
+# the states of a contract that covered the products it lists during its period: an expired
+# contract still covers what happened while it was in force
+COVERING_STATES = ("active", "expired")

@@ -6,6 +6,8 @@ from .document_mixin import (LINE_LENGTH, NAME_LENGTH, TEXT_LENGTH, ApprovalStep
                              is_action_write)
 from .request_selections import VISIT_PURPOSES
 
+WARRANTY_FIELDS = ("in_warranty", "warranty_reason")  # decided (see _compute_warranty)
+
 STATES = [
     ("draft", "Draft"),
     ("to_approve", "To Approve"),
@@ -78,8 +80,11 @@ class Visit(models.Model):
         "Other Products of Ours Need Service",
         help="Other products of ours on that site need service too.")
     other_products_note = fields.Text("Other Products")
-    in_warranty = fields.Boolean(help="In warranty: nothing is charged to the "
-                                                     "customer.")
+    in_warranty = fields.Boolean(
+        compute="_compute_warranty", store=True, index=True,
+        help="In warranty: nothing is charged to the customer. The decision of the visit's "
+             "service request, else of its contract, else of its requirement form.")
+    warranty_reason = fields.Char("Warranty Decision", compute="_compute_warranty", store=True)
     date_planned = fields.Datetime("Planned Date", required=True, index=True,
                                    track_visibility="onchange")
     duration = fields.Float("Planned Duration (h)", default=2.0)
@@ -167,14 +172,16 @@ class Visit(models.Model):
 
     @api.model
     def create(self, vals):
-        # visits planned for a contract are covered by its fee: nothing is charged
-        if vals.get("contract_id") and "in_warranty" not in vals:
-            vals = dict(vals, in_warranty=True)
+        # the warranty is decided, not given (a context default, an old caller's value)
+        vals = {key: value for key, value in vals.items() if key not in WARRANTY_FIELDS}
         return super(Visit, self).create(vals)
 
     @api.multi
     def write(self, vals):
         self._check_technician_write(vals)
+        vals = self._check_computed_unchanged(vals, WARRANTY_FIELDS, _(
+            "The warranty of a visit is decided by its service request (or its contract): it "
+            "can't be set on the visit."))
         return super(Visit, self).write(vals)
 
     def _check_technician_write(self, vals):
@@ -208,7 +215,6 @@ class Visit(models.Model):
         if request:
             self.partner_id = request.partner_id
             self.site_address = request.site_address
-            self.in_warranty = request.in_warranty
             if request.product_id:
                 self.product_ids = request.product_id
             if request.category in dict(VISIT_PURPOSES):
@@ -220,7 +226,6 @@ class Visit(models.Model):
                     request.partner_id, request.product_id, request.lot_id, day)[:1]
                 if contract:
                     self.contract_id = contract
-                    self.in_warranty = True
 
     @api.onchange("contract_id")
     def _onchange_contract_id(self):
@@ -230,7 +235,6 @@ class Visit(models.Model):
             self.site_address = contract.site_address
             self.purpose = contract.visit_purpose
             self.product_ids = contract.line_ids.mapped("product_id")
-            self.in_warranty = True
 
     @api.constrains("technician_ids", "purpose", "date_planned")
     def _check_technician_qualifications(self):
@@ -253,6 +257,40 @@ class Visit(models.Model):
             partner = visit.sudo().partner_id
             visit.partner_phone = partner.mobile or partner.phone \
                 or partner.commercial_partner_id.phone
+
+    @api.depends("request_id.in_warranty", "request_id.warranty_reason", "request_id.name",
+                 "contract_id.date_start", "contract_id.date_end", "contract_id.name",
+                 "demand_id.in_warranty", "demand_id.name", "date_planned", "company_id")
+    def _compute_warranty(self):
+        """One decision per case: a visit has its service request's warranty decision; without
+        a request, its contract's (in force on the planned day: its fee covers the visit); else
+        its requirement form's; else it is charged. Read as superuser: the decision doesn't
+        depend on who looks (a technician, a requirement form's reader). A contract's state is
+        read, not followed: cancelling a contract later doesn't change what its visits were
+        (those not started are cancelled with it)."""
+        now = fields.Datetime.now()
+        for visit in self:
+            # the related documents as superuser (not the visit: a new one lives in its cache)
+            request = visit.request_id.sudo()
+            contract = visit.contract_id.sudo()
+            demand = visit.demand_id.sudo()
+            if request:
+                in_warranty = request.in_warranty
+                reason = _("Service request %(request)s: %(reason)s") % {
+                    "request": request.name, "reason": request.warranty_reason or ""}
+            elif contract:
+                day = self._local_date(visit.date_planned or now, visit.company_id)
+                in_warranty = contract._covers_day(day)
+                reason = contract._coverage_reason(day)
+            elif demand:
+                in_warranty = demand.in_warranty
+                reason = (_("Requirement form %s: in warranty") if in_warranty
+                          else _("Requirement form %s: out of warranty")) % demand.name
+            else:
+                in_warranty = False
+                reason = _("No service request, contract or requirement form: out of warranty")
+            visit.in_warranty = in_warranty
+            visit.warranty_reason = reason
 
     @api.depends("date_planned", "duration")
     def _compute_date_planned_end(self):

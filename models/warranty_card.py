@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 
+from .request_selections import REQUEST_OPEN_STATES
+
 
 class WarrantyCard(models.Model):
     """An installed product and its warranty card (保修卡): the customer's installed base."""
@@ -72,24 +74,36 @@ class WarrantyCard(models.Model):
             product = self.env["product.product"].browse(vals["product_id"])
             vals["after_sales_warranty_months"] = product.product_tmpl_id.after_sales_warranty_months
         card = super(WarrantyCard, self).create(vals)
-        card._refresh_open_requests()
+        if not self.env.context.get("after_sales_defer_refresh"):
+            card._refresh_open_requests()
         return card
 
     @api.multi
     def write(self, vals):
+        decisive = {"lot_id", "date_delivered", "date_installed", "after_sales_warranty_months",
+                    "active"} & set(vals)
+        lots = self.mapped("lot_id")  # a serial that loses its card decides again too
         res = super(WarrantyCard, self).write(vals)
-        if {"lot_id", "date_delivered", "date_installed", "after_sales_warranty_months"} & set(vals):
-            self._refresh_open_requests()
+        if decisive:
+            self._refresh_open_requests(lots)
         return res
 
-    def _refresh_open_requests(self):
-        """Open requests on these serials decide their warranty again."""
-        Request = self.env["after_sales.request"].sudo()  # whoever registers the card
-        requests = Request.search([("lot_id", "in", self.mapped("lot_id").ids),
-                                   ("state", "in", ("new", "in_progress", "waiting"))])
-        if requests:
-            self.env.add_todo(Request._fields["in_warranty"], requests)
-            Request.recompute()
+    @api.multi
+    def unlink(self):
+        lots = self.mapped("lot_id")
+        res = super(WarrantyCard, self).unlink()
+        self.browse()._refresh_open_requests(lots)
+        return res
+
+    def _refresh_open_requests(self, lots=None):
+        """The open requests on these cards' serials (and `lots`) decide their warranty again,
+        in one search and one recompute; their visits follow."""
+        lots = self.mapped("lot_id") | (lots or self.env["stock.production.lot"])
+        if not lots:
+            return
+        # whoever registers the card: every open request of the serial, in every company
+        self.env["after_sales.request"].sudo().search([
+            ("lot_id", "in", lots.ids), ("state", "in", REQUEST_OPEN_STATES)])._recompute_warranty()
 
     @api.model
     def _prepare_from_move_line(self, move_line):
@@ -112,6 +126,8 @@ class WarrantyCard(models.Model):
         known = self.with_context(active_test=False).search(
             [("lot_id", "in", lines.mapped("lot_id").ids)]).mapped("lot_id")
         cards = self.browse()
+        deferred = self.with_context(after_sales_defer_refresh=True)
         for line in lines.filtered(lambda l: l.lot_id not in known):
-            cards |= self.create(self._prepare_from_move_line(line))
+            cards |= deferred.create(self._prepare_from_move_line(line))
+        cards._refresh_open_requests()  # all the serials' open requests at once
         return cards

@@ -15,3 +15,4 @@ from . import test_statistics
 from . import test_access_matrix
 from . import test_rpc
 from . import test_input_rules
+from . import test_warranty

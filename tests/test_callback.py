@@ -25,12 +25,13 @@ class TestCallback(AfterSalesCase):
         """A completed visit; 2026-11-20 is a Friday."""
         request = self.env["after_sales.request"].create({
             "partner_id": self.customer.id, "category": "repair", "description": "x",
-            "user_id": self.user_as.id})
+            "user_id": self.user_as.id, "product_id": self.product.id,
+            "date_delivered": fields.Date.context_today(self.customer)})  # in warranty
         request.action_start()
         visit = self.env["after_sales.visit"].create({
             "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
             "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
-            "in_warranty": True, "product_ids": [(6, 0, self.product.ids)],
+            "product_ids": [(6, 0, self.product.ids)],
             "technician_ids": [(6, 0, (technician or self.user_technician).ids)]})
         visit.action_submit()
         visit.sudo(self.user_gm).action_approve()

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 import base64
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import AfterSalesCase
@@ -34,9 +35,16 @@ class TestVisit(AfterSalesCase):
             "partner_id": cls.customer.id, "category": "repair", "product_id": cls.product.id,
             "description": "不加热"})
         cls.request.action_start()
+        # delivered today: in warranty, and so are its visits
+        cls.request_in_warranty = cls.env["after_sales.request"].create({
+            "partner_id": cls.customer.id, "category": "repair", "product_id": cls.product.id,
+            "date_delivered": fields.Date.context_today(cls.request), "description": "漏水"})
+        cls.request_in_warranty.action_start()
 
-    def _visit(self, **vals):
-        values = {"request_id": self.request.id, "partner_id": self.customer.id,
+    def _visit(self, in_warranty=False, **vals):
+        """A visit of the out-of-warranty request, or of the in-warranty one."""
+        request = self.request_in_warranty if in_warranty else self.request
+        values = {"request_id": request.id, "partner_id": self.customer.id,
                   "purpose": "repair", "date_planned": "2026-11-20 09:00:00",
                   "distance_km": 25.0, "technician_ids": [(6, 0, self.user_technician.ids)]}
         values.update(vals)

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class WarrantyOverrideWizard(models.TransientModel):
-    """The after-sales manager overrides a request's warranty decision, with a logged reason."""
+    """The after-sales manager overrides a request's warranty decision, with a logged reason
+    (the request's action_override_warranty checks the group and the reason)."""
 
     _name = "after_sales.warranty.override.wizard"
     _description = "Override Warranty Decision"
@@ -16,14 +17,5 @@ class WarrantyOverrideWizard(models.TransientModel):
     @api.multi
     def action_confirm(self):
         self.ensure_one()
-        request = self.request_id
-        if self.decision == "auto":
-            request.write({"warranty_override": False, "warranty_override_reason": False})
-        else:
-            request.write({"warranty_override": self.decision,
-                           "warranty_override_reason": self.reason})
-        request.message_post(body=_("Warranty decision overridden: %(decision)s (%(reason)s)") % {
-            "decision": dict(self._fields["decision"]._description_selection(self.env))[
-                self.decision],
-            "reason": self.reason}, subtype="mail.mt_note")
+        self.request_id.action_override_warranty(self.decision, self.reason)
         return {"type": "ir.actions.act_window_close"}
