@@ -264,13 +264,15 @@ class Contract(models.Model):
         return self.mapped("line_ids.product_id")
 
     @api.model
-    def _find_covering(self, partner, products, lots, day):
-        """Active contracts of the customer covering one of these products (and serials, when
-        the contract names one) on that day."""
+    def _find_covering(self, partner, products, lots, day, company=None):
+        """Active contracts of the customer in `company` (the user's by default) covering one
+        of these products (and serials, when the contract names one) on that day."""
         if not partner or not products:
             return self.browse()
+        company = company or self.env.user.company_id
         lines = self.env["after_sales.contract.line"].sudo().search([
             ("contract_id.state", "=", "active"),
+            ("contract_id.company_id", "=", company.id),
             ("contract_id.partner_id", "child_of", partner.commercial_partner_id.id),
             ("contract_id.date_start", "<=", day), ("contract_id.date_end", ">=", day),
             ("product_id", "in", products.ids),
@@ -427,11 +429,17 @@ class Contract(models.Model):
         return flagged
 
     def _schedule_expiry_activity(self):
-        for contract in self.filtered("user_id"):
-            contract._schedule_activity(
-                "mail.mail_activity_data_todo", contract.user_id,
-                _("Contract %(contract)s ends on %(date)s: renew it with the customer")
-                % {"contract": contract.name, "date": contract.date_end}, contract.date_end)
+        """The renewal to-do: for the contract's responsible when they work for its company,
+        else for an after-sales manager of that company (a note when there is none)."""
+        for contract in self:
+            summary = _("Contract %(contract)s ends on %(date)s: renew it with the customer") % {
+                "contract": contract.name, "date": contract.date_end}
+            user = contract._company_user(contract.user_id, "after_sales_service.group_manager")
+            if not user:
+                contract._note_no_activity(summary)
+                continue
+            contract._schedule_activity("mail.mail_activity_data_todo", user, summary,
+                                        contract.date_end)
 
     @api.model
     def _cron_schedule_visits(self, today=None):

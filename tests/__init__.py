@@ -12,3 +12,4 @@ from . import test_demand
 from . import test_reports
 from . import test_dashboard
 from . import test_statistics
+from . import test_company
