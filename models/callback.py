@@ -10,6 +10,7 @@ from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
 SATISFACTION_DELAY_DAYS = 3  # working days after the visit (spec §4)
+GROUP_USER = "after_sales_service.group_user"
 
 
 class Callback(models.Model):
@@ -69,6 +70,13 @@ class Callback(models.Model):
         callback = super(Callback, self).create(vals)
         if not callback.answer_ids:
             callback._create_answer_lines()
+        # assigned to someone of the callback's company: the one given when they work for it,
+        # else the department's user (as superuser: whoever creates the callback)
+        user = callback._company_user(callback.user_id, GROUP_USER)
+        if user != callback.user_id:
+            callback.sudo().user_id = user
+            if not user:
+                callback._note_no_activity(callback.type_id.name)
         if callback.user_id:
             callback._schedule_activity("mail.mail_activity_data_call", callback.user_id,
                                         callback.type_id.name, callback.date_due[:10])
@@ -142,12 +150,11 @@ class Callback(models.Model):
     @document_action
     def action_unreachable(self):
         """The customer could not be reached: retry the next working day, up to the limit."""
-        limit = self.env.user.company_id.after_sales_callback_attempts
         for callback in self:
             if callback.state != "todo":
                 raise UserError(_("Only callbacks to do can be retried."))
             attempts = callback.attempts + 1
-            if attempts >= limit:
+            if attempts >= callback.company_id.after_sales_callback_attempts:
                 callback.write({"attempts": attempts, "state": "unreachable"})
                 callback.activity_ids.action_feedback(_("Customer unreachable."))
                 continue
@@ -195,14 +202,16 @@ class Callback(models.Model):
         due = visit.company_id.after_sales_plan_deadline(start, SATISFACTION_DELAY_DAYS, "days")
         request = visit.request_id
         contract = visit.contract_id
-        user = request.user_id or contract.user_id
+        # the request's or the contract's responsible, else whoever completed the visit, as
+        # long as they work for the visit's company (else the department's user, see create)
+        user = visit._company_user(request.user_id | contract.user_id | self.env.user)
         return {
             "type_id": callback_type.id, "trigger": "visit:%s" % visit.id,
             "partner_id": visit.partner_id.id, "visit_id": visit.id,
             "request_id": request.id, "product_id": visit.product_ids[:1].id,
             "technician_ids": [(6, 0, visit.technician_ids.ids)],
             "station_id": request.station_id.id,
-            "user_id": user.id or self.env.user.id, "contract_id": contract.id,
+            "user_id": user.id, "contract_id": contract.id,
             "date_due": fields.Datetime.to_string(due), "company_id": visit.company_id.id,
         }
 

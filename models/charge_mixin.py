@@ -23,10 +23,12 @@ class ChargeMixin(models.AbstractModel):
         return journal
 
     @api.model
-    def _charge_fiscal_position(self, partner, delivery=None):
-        FiscalPosition = self.env["account.fiscal.position"]
+    def _charge_fiscal_position(self, partner, delivery=None, company=None):
+        # the partner's properties and the fiscal positions of the charge's company
+        FiscalPosition = self.env["account.fiscal.position"].with_context(
+            force_company=(company or self.env.user.company_id).id)
         return FiscalPosition.browse(FiscalPosition.get_fiscal_position(
-            partner.id, delivery_id=(delivery or partner).id))
+            partner.id, delivery_id=(delivery or partner).id)).with_env(self.env)
 
     @api.model
     def _prepare_charge_line_vals(self, product, quantity, price_unit, name, invoice_type,
@@ -37,8 +39,9 @@ class ChargeMixin(models.AbstractModel):
             company) or (journal.default_credit_account_id if customer
                          else journal.default_debit_account_id)
         if not account:
-            raise UserError(_("Set an income/expense account on product %s or its category.")
-                            % product.display_name)
+            raise UserError(_("Set an income/expense account on product %(product)s or its "
+                              "category in company %(company)s.") % {
+                                  "product": product.display_name, "company": company.name})
         taxes = (product.taxes_id if customer else product.supplier_taxes_id).filtered(
             lambda t: t.company_id == company)
         if fiscal_position:
@@ -55,9 +58,14 @@ class ChargeMixin(models.AbstractModel):
         company = company or self.env.user.company_id
         partner = partner.commercial_partner_id
         journal = self._charge_journal(invoice_type, company)
-        fiscal_position = self._charge_fiscal_position(partner, delivery)
-        account = (partner.property_account_receivable_id if invoice_type.startswith("out")
-                   else partner.property_account_payable_id)
+        fiscal_position = self._charge_fiscal_position(partner, delivery, company)
+        accounts = partner.with_context(force_company=company.id)
+        account = (accounts.property_account_receivable_id if invoice_type.startswith("out")
+                   else accounts.property_account_payable_id)
+        if not account:
+            raise UserError(_("Set the receivable and payable accounts of %(partner)s in company "
+                              "%(company)s.") % {"partner": partner.display_name,
+                                                 "company": company.name})
         return {
             "type": invoice_type, "partner_id": partner.id, "origin": origin,
             "account_id": account.id, "company_id": company.id, "journal_id": journal.id,

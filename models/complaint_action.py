@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 # changing one of these updates the owner's activity
@@ -70,6 +70,20 @@ class AfterSalesComplaintAction(models.Model):
         else:
             raise UserError(_("Unsupported search operator on the action status: %s") % operator)
         return expression.OR([domains[state] for state in wanted]) if wanted else [("id", "=", 0)]
+
+    @api.constrains("user_id", "complaint_id")
+    def _check_owner_company(self):
+        """The owner follows the action up as a to-do on the complaint: they work for the
+        complaint's company."""
+        for action in self:
+            company = action.complaint_id.company_id
+            owner = action.user_id.sudo()  # a user of another company is read too
+            if company not in owner.company_ids:
+                raise ValidationError(_(
+                    "%(owner)s can't own an action of complaint %(complaint)s: they don't work "
+                    "for %(company)s.") % {"owner": owner.name,
+                                           "complaint": action.complaint_id.name,
+                                           "company": company.name})
 
     @api.multi
     def _filter_open(self):

@@ -287,35 +287,42 @@ class Contract(models.Model):
         return self.mapped("line_ids.product_id")
 
     @api.model
-    def _find_covering(self, partner, products, lots, day, states=("active",)):
-        """Contracts (active by default) of the customer covering one of these products (and
-        serials, when the contract names one) on that day."""
+    def _find_covering(self, partner, products, lots, day, company=None, states=("active",)):
+        """Contracts (active by default) of the customer in `company` (the user's by default)
+        covering one of these products (and serials, when the contract names one) on that
+        day."""
         if not partner or not products:
             return self.browse()
-        lines = self._covering_lines(partner, products, day, day, states)
-        return self._covering_among(lines, partner, products, lots, day)
+        company = company or self.env.user.company_id
+        lines = self._covering_lines(partner, products, day, day, states, company)
+        return self._covering_among(lines, partner, products, lots, day, company)
 
     @api.model
-    def _covering_lines(self, partners, products, first_day, last_day, states=("active",)):
-        """The lines of the contracts in `states` of these customers covering these products
-        on some day between first_day and last_day (one search, as superuser); choose among
-        them with _covering_among."""
+    def _covering_lines(self, partners, products, first_day, last_day, states=("active",),
+                        companies=None):
+        """The lines of the contracts in `states` of these customers in these companies (the
+        user's by default) covering these products on some day between first_day and last_day
+        (one search, as superuser); choose among them with _covering_among."""
+        companies = companies or self.env.user.company_id
         return self.env["after_sales.contract.line"].sudo().search([
             ("contract_id.state", "in", list(states)),
+            ("contract_id.company_id", "in", companies.ids),
             ("contract_id.partner_id", "child_of", partners.mapped("commercial_partner_id").ids),
             ("contract_id.date_start", "<=", last_day), ("contract_id.date_end", ">=", first_day),
             ("product_id", "in", products.ids),
         ])
 
     @api.model
-    def _covering_among(self, lines, partner, products, lots, day):
-        """The contracts of `lines` covering one of these products (and serials, when the line
-        names one) of the customer on that day."""
+    def _covering_among(self, lines, partner, products, lots, day, company=None):
+        """The contracts of `lines` (of `company`, when given) covering one of these products
+        (and serials, when the line names one) of the customer on that day."""
         commercial = partner.commercial_partner_id
 
         def covers(line):
             contract = line.contract_id
-            return (line.product_id in products and contract.date_start <= day <= contract.date_end
+            return ((not company or contract.company_id == company)
+                    and line.product_id in products
+                    and contract.date_start <= day <= contract.date_end
                     and (not line.lot_id or not lots or line.lot_id in lots)
                     and commercial in _with_parents(contract.partner_id))
         return self.browse(lines.filtered(covers).mapped("contract_id").ids)
@@ -501,11 +508,17 @@ class Contract(models.Model):
         return flagged
 
     def _schedule_expiry_activity(self):
-        for contract in self.filtered("user_id"):
-            contract._schedule_activity(
-                "mail.mail_activity_data_todo", contract.user_id,
-                _("Contract %(contract)s ends on %(date)s: renew it with the customer")
-                % {"contract": contract.name, "date": contract.date_end}, contract.date_end)
+        """The renewal to-do: for the contract's responsible when they work for its company,
+        else for an after-sales manager of that company (a note when there is none)."""
+        for contract in self:
+            summary = _("Contract %(contract)s ends on %(date)s: renew it with the customer") % {
+                "contract": contract.name, "date": contract.date_end}
+            user = contract._company_user(contract.user_id, "after_sales_service.group_manager")
+            if not user:
+                contract._note_no_activity(summary)
+                continue
+            contract._schedule_activity("mail.mail_activity_data_todo", user, summary,
+                                        contract.date_end)
 
     @api.model
     def _cron_schedule_visits(self, today=None):

@@ -123,7 +123,8 @@ class Demand(models.Model):
                                   "the product's nameplate.") % {
                     "serial": serial, "product": self.product_id.display_name})
         card_domain = [("partner_id", "child_of", commercial.id),
-                       ("product_id", "=", self.product_id.id)]
+                       ("product_id", "=", self.product_id.id),
+                       ("company_id", "=", self.company_id.id)]
         line_domain = [("product_id", "=", self.product_id.id), ("state", "=", "done"),
                        ("location_dest_id.usage", "=", "customer"),
                        ("picking_id.partner_id.commercial_partner_id", "=", commercial.id)]
@@ -159,7 +160,8 @@ class Demand(models.Model):
         else:
             in_warranty = False
         contract = self.env["after_sales.contract"]._find_covering(
-            self.partner_id, self.product_id, lot, self.date_desired or today)[:1]
+            self.partner_id, self.product_id, lot, self.date_desired or today,
+            self.company_id)[:1]
         return {"lot_id": lot.id, "warranty_card_id": card.id, "picking_id": picking.id,
                 "date_delivered": delivered, "contract_id": contract.id,
                 "in_warranty": in_warranty or bool(contract)}

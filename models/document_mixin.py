@@ -366,11 +366,26 @@ class DocumentMixin(models.AbstractModel):
     def _approval_user(self, step):
         """Who gets the approval to-do of this document: a user of the approving group in
         the document's company (its own company first)."""
+        return self._company_user(group=step.group)
+
+    def _document_company(self):
         self.ensure_one()
-        company = self.company_id if "company_id" in self._fields else self.env.user.company_id
-        users = self.env.ref(step.group).users.filtered(
+        return self.company_id if "company_id" in self._fields else self.env.user.company_id
+
+    @api.multi
+    def _company_user(self, users=None, group=None):
+        """The user the to-dos of this document go to, always one working for the document's
+        company: the first of `users` (in their order) who does, else the first active user
+        of `group` who does (those whose current company it is first); empty when none."""
+        company = self._document_company().sudo()  # users of other companies are read too
+        candidates = (users or self.env["res.users"]).sudo().filtered(
             lambda u: u.active and company in u.company_ids)
-        return (users.filtered(lambda u: u.company_id == company) or users)[:1]
+        if candidates or not group:
+            return candidates[:1].with_env(self.env)
+        members = self.env.ref(group).sudo().users.filtered(
+            lambda u: u.active and company in u.company_ids)
+        return (members.filtered(lambda u: u.company_id == company) or members)[:1] \
+            .with_env(self.env)
 
     def _approval_summary(self, step):
         return _("%(step)s: %(document)s") % {"step": step.label, "document": self.display_name}
@@ -402,19 +417,39 @@ class DocumentMixin(models.AbstractModel):
 
     @api.multi
     def _schedule_activity(self, activity_xmlid, user, summary, date_deadline=None):
-        """A to-do of type `activity_xmlid` for `user` on each document of the set."""
+        """A to-do of type `activity_xmlid` for `user` on each document of the set. A document
+        of a company `user` does not work for gets no to-do but a note in its chatter: its
+        to-dos never go to another company's users."""
         activity_type = self.env.ref(activity_xmlid)
         model_id = self.env["ir.model"]._get_id(self._name)
         deadline = date_deadline or fields.Date.context_today(self)
         Activity = self.env["mail.activity"].sudo()
         activities = Activity.browse()
         for record in self:
+            if not record._company_user(user):
+                record._note_no_activity(summary, user)
+                continue
             activities |= Activity.create({
                 "res_model_id": model_id, "res_id": record.id,
                 "activity_type_id": activity_type.id, "user_id": user.id,
                 "date_deadline": deadline, "summary": summary,
             })
         return activities
+
+    def _note_no_activity(self, summary, user=None):
+        """The chatter note of a to-do nobody of the document's company can be given."""
+        self.ensure_one()
+        company = self._document_company()
+        if user:
+            body = _("No to-do \"%(summary)s\" was scheduled: %(user)s does not work for "
+                     "%(company)s.") % {"summary": summary, "user": user.sudo().name,
+                                        "company": company.name}
+        else:
+            body = _("No to-do \"%(summary)s\" was scheduled: nobody of %(company)s can "
+                     "take it.") % {"summary": summary, "company": company.name}
+        if "message_ids" in self._fields:
+            self.sudo().message_post(body=body, subtype="mail.mt_note")
+        return body
 
     @api.model
     def _window_action(self, xmlid, domain=None, context=None, record=None, form_view=None,

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .request_selections import CATEGORIES, SHIPPING_METHODS
 
@@ -78,9 +78,27 @@ class FeeStandard(models.Model):
 
     @api.multi
     def part_price(self, product):
-        """Price of a part to the customer: its cost plus the markup."""
+        """Price of a part to the customer: its cost in the standard's company plus the
+        markup."""
         self.ensure_one()
-        return product.standard_price * (1.0 + self.parts_markup / 100.0)
+        return self._part_cost(product) * (1.0 + self.parts_markup / 100.0)
+
+    def _part_cost(self, product):
+        return product.with_context(force_company=self.company_id.id).standard_price
+
+    @api.multi
+    def check_part_costs(self, products):
+        """Parts are charged at their cost plus the markup: one without a cost in the
+        standard's company would be invoiced at 0.00, so charging it is refused."""
+        self.ensure_one()
+        free = products.filtered(lambda p: p.type != "service"
+                                 and self.currency_id.is_zero(self._part_cost(p)))
+        if free:
+            raise UserError(_("%(parts)s: no cost in %(company)s, the part would be charged "
+                              "0.00. Set its cost in %(company)s first.") % {
+                                  "parts": ", ".join(free.mapped("display_name")),
+                                  "company": self.company_id.name})
+        return True
 
     @api.multi
     def departs_from(self, expected, charged):

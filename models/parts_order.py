@@ -255,9 +255,10 @@ class PartsOrder(models.Model):
             refused=_("Only outbound orders waiting for approval can be approved: %s"))]
 
     def _approval_user(self, step):
-        """The manager leading the request's team, else a manager of the company."""
-        leader = self.request_id.team_id.leader_id
-        if leader and leader.has_group(step.group) and self.company_id in leader.company_ids:
+        """The manager leading the request's team when they work for the order's company,
+        else a manager of the company."""
+        leader = self._company_user(self.request_id.team_id.leader_id)
+        if leader and leader.has_group(step.group):
             return leader
         return super(PartsOrder, self)._approval_user(step)
 
@@ -303,6 +304,9 @@ class PartsOrder(models.Model):
                 raise UserError(_("Set the warranty expense account of company %s (fee standard "
                                   "form) before approving parts sent in warranty.")
                                 % order.company_id.name)
+            if order.chargeable:
+                self.env["after_sales.fee.standard"].for_company(order.company_id) \
+                    .check_part_costs(order.line_ids.filtered("quantity").mapped("product_id"))
             order.line_ids._check_lots()
 
     @api.multi

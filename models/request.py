@@ -301,11 +301,13 @@ class Request(models.Model):
         Contract = self.env["after_sales.contract"].sudo()
         wanted = [days[request.id] for request in todo]
         lines = Contract._covering_lines(todo.mapped("partner_id"), todo.mapped("product_id"),
-                                         min(wanted), max(wanted), COVERING_STATES)
+                                         min(wanted), max(wanted), COVERING_STATES,
+                                         todo.mapped("company_id"))
         result = {}
         for request in todo:
             found = Contract._covering_among(lines, request.partner_id, request.product_id,
-                                             request.lot_id, days[request.id])
+                                             request.lot_id, days[request.id],
+                                             request.company_id)
             if found:
                 result[request.id] = found.sorted(lambda c: c.date_end, reverse=True)[0]
         return result
@@ -672,12 +674,22 @@ class Request(models.Model):
         return True
 
     def _escalate(self):
-        """Activity for the manager and a note in the chatter of each newly late request."""
+        """Activity for the manager and a note in the chatter of each newly late request: the
+        team leader, else an after-sales manager, of the request's company; without one, the
+        note says so (never a manager of another company)."""
         if not self:
             return
-        fallback = self.env.ref("after_sales_service.group_manager").users[:1]
         for request in self.filtered(lambda r: not r.escalated):
-            manager = request.team_id.leader_id or fallback or self.env.user
+            manager = request._company_user(request.team_id.leader_id,
+                                            "after_sales_service.group_manager")
+            if not manager:
+                request.message_post(body=_(
+                    "Time limit passed (response %(response)s, resolution %(resolution)s): no "
+                    "team leader or after-sales manager of %(company)s to escalate to.") % {
+                        "response": request.response_deadline,
+                        "resolution": request.resolve_deadline,
+                        "company": request.company_id.name}, subtype="mail.mt_note")
+                continue
             request._schedule_activity("after_sales_service.mail_activity_type_escalation",
                                        manager, _("Late request %s") % request.name)
             request.message_post(body=_("Time limit passed (response %(response)s, resolution "

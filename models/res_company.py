@@ -55,6 +55,35 @@ class ResCompany(models.Model):
         help="Contract visits are planned this many days before they are due, so that the "
              "trip is approved and the appointment agreed in time.")
 
+    @api.model
+    def create(self, vals):
+        company = super(ResCompany, self).create(vals)
+        company.sudo()._after_sales_init_company()
+        return company
+
+    @api.multi
+    def _after_sales_init_company(self):
+        """What the main company got at install, for a new company: its own copy of the main
+        company's time limits (without them its requests would get no deadline) and a fee
+        standard (the main company's amounts when both share a currency). Its warehouse gets
+        its after-sales locations and parts operation type when it is created, and its sales,
+        purchase and miscellaneous journals come with its chart of accounts."""
+        main = self.env.ref("base.main_company", raise_if_not_found=False)
+        Rule = self.env["after_sales.sla.rule"].sudo()
+        Standard = self.env["after_sales.fee.standard"].sudo()
+        for company in self:
+            source = main if main and main != company else self.browse()
+            if not Rule.search_count([("company_id", "=", company.id)]):
+                for rule in Rule.search([("company_id", "=", source.id)]):
+                    rule.copy({"company_id": company.id})
+            if not Standard.search_count([("company_id", "=", company.id)]):
+                model = Standard.search([("company_id", "=", source.id)], limit=1)
+                if model and model.currency_id == company.currency_id:
+                    model.copy({"company_id": company.id})
+                else:
+                    Standard.create({"company_id": company.id})
+        return True
+
     @api.multi
     def _after_sales_calendar(self):
         """The working-time calendar of after-sales time limits, in the company's time zone."""

@@ -219,9 +219,25 @@ class ReturnCompensation(models.Model):
             invoice = self.env["account.invoice"].create(compensation._prepare_invoice_vals())
             invoice.compute_taxes()
             invoice.action_invoice_open()
+            compensation._reconcile_with_original(invoice)
             compensation.write({"invoice_id": invoice.id})
         self._approve_step("execute")
         self._notify_case(_("Write-off and compensation executed: %s"))
+        return True
+
+    def _reconcile_with_original(self, refund):
+        """A credit note against an original invoice still open settles it, as Odoo's refund
+        wizard does: the credit note's receivable item is reconciled with the invoice's (the
+        invoice's amount due drops by the credit, and it is paid when fully credited)."""
+        self.ensure_one()
+        original = refund.refund_invoice_id
+        if refund.type != "out_refund" or not original or original.state != "open":
+            return False
+        lines = refund.move_id.line_ids.filtered(
+            lambda l: l.account_id == original.account_id and not l.reconciled)
+        if not lines:
+            return False
+        original.register_payment(lines)
         return True
 
     @api.multi

@@ -41,6 +41,7 @@ class SlaRule(models.Model):
     @api.model
     def _find(self, company, priority, category):
         """The most specific active rule: same category first, then the category-free one."""
-        rules = self.search([("company_id", "=", company.id), ("priority", "=", priority),
-                             ("category", "in", [category, False])])
+        # the request's company decides, whichever company the user works in now
+        rules = self.sudo().search([("company_id", "=", company.id), ("priority", "=", priority),
+                                    ("category", "in", [category, False])])
         return rules.filtered(lambda r: r.category == category)[:1] or rules[:1]

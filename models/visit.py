@@ -223,7 +223,8 @@ class Visit(models.Model):
             if request.product_id and not self.contract_id:
                 day = (self.date_planned or fields.Datetime.now())[:10]
                 contract = self.env["after_sales.contract"]._find_covering(
-                    request.partner_id, request.product_id, request.lot_id, day)[:1]
+                    request.partner_id, request.product_id, request.lot_id, day,
+                    request.company_id)[:1]
                 if contract:
                     self.contract_id = contract
 
@@ -553,6 +554,8 @@ class Visit(models.Model):
     def _charge_customer(self):
         if self.in_warranty:
             return
+        self.env["after_sales.fee.standard"].for_company(self.company_id).check_part_costs(
+            self.part_ids.filtered("qty_used").mapped("product_id"))
         invoice = self._create_charge_invoice(self.partner_id, self._prepare_charge_lines(),
                                               self.name, company=self.company_id)
         if invoice:

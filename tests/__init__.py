@@ -16,3 +16,4 @@ from . import test_access_matrix
 from . import test_rpc
 from . import test_input_rules
 from . import test_warranty
+from . import test_company

@@ -77,9 +77,36 @@ class AfterSalesCase(SavepointCase):
         return unicodedata.normalize("NFKC", text)
 
     @classmethod
-    def _create_user(cls, login, groups):
+    def _create_user(cls, login, groups, company=None):
         group_ids = [cls.env.ref(xmlid).id for xmlid in groups + ["base.group_user"]]
-        return cls.env["res.users"].create({
+        vals = {
             "name": login.replace("_", " ").title(), "login": login, "email": login + "@example.com",
             "tz": "UTC", "groups_id": [(6, 0, group_ids)],
-        })
+        }
+        if company:
+            vals.update(company_id=company.id, company_ids=[(6, 0, company.ids)])
+        return cls.env["res.users"].create(vals)
+
+    @classmethod
+    def _create_second_company(cls, name="华南售后服务有限公司", prefix="b"):
+        """A second company (same currency, the test week as calendar) and one user of it per
+        role, as `cls.<prefix>_<role>`: as_user, manager, technician, quality, gm, station,
+        stock, finance."""
+        company = cls.env["res.company"].create({
+            "name": name, "currency_id": cls.company.currency_id.id})
+        company.partner_id.tz = "UTC"
+        company.resource_calendar_id = cls.calendar
+        roles = {
+            "as_user": ["after_sales_service.group_user"],
+            "manager": ["after_sales_service.group_manager"],
+            "technician": ["after_sales_service.group_technician"],
+            "quality": ["after_sales_service.group_quality"],
+            "gm": ["after_sales_service.group_general_manager"],
+            "station": ["after_sales_service.group_service_station"],
+            "stock": ["stock.group_stock_user"],
+            "finance": ["account.group_account_invoice"],
+        }
+        for role, groups in sorted(roles.items()):
+            setattr(cls, "%s_%s" % (prefix, role),
+                    cls._create_user("%s_%s" % (prefix, role), groups, company=company))
+        return company

@@ -37,10 +37,11 @@ class Statistics(models.TransientModel):
 
     date_from = fields.Date("From", required=True, default=lambda self: self._default_date_from())
     date_to = fields.Date("To", required=True, default=lambda self: self._default_date_to())
+    # the company rules show the documents of the user's current company and its children
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id,
-                                 domain=lambda self: [("id", "in",
-                                                       self.env.user.company_ids.ids)])
+                                 domain=lambda self: [("id", "child_of",
+                                                       self.env.user.company_id.ids)])
     team_id = fields.Many2one("after_sales.team", help="Only the requests of this team and the visits, parts, "
                                    "callbacks, complaints, returns and money linked to them.")
     top_count = fields.Integer("Customers and Products Listed", default=20,
@@ -68,7 +69,8 @@ class Statistics(models.TransientModel):
                 raise ValidationError(_("The period must start before it ends."))
             if wizard.top_count < 1:
                 raise ValidationError(_("List at least one customer and product."))
-            if wizard.company_id not in self.env.user.company_ids:
+            if wizard.company_id not in self.env["res.company"].sudo().search(
+                    [("id", "child_of", self.env.user.company_id.ids)]):
                 raise ValidationError(_("You can only see the statistics of your companies."))
 
     # ------------------------------------------------------------------ buttons
