@@ -163,11 +163,12 @@ class DocumentMixin(models.AbstractModel):
                                and record._differs(record, name, vals[name]))
             refused = sorted(refused)
         if refused:
-            labels = [self._fields[name].get_description(self.env)["string"] for name in refused]
+            labels = [self._field_label(name) for name in refused]
+            model = self.env["ir.model"].sudo().with_context(
+                lang=self.env.lang or self.env.user.lang)._get(self._name)
             raise AccessError(_("%(fields)s of %(model)s can't be written directly: they "
                                 "change only through the document's buttons (its actions).")
-                              % {"fields": ", ".join(labels),
-                                 "model": self._description})
+                              % {"fields": ", ".join(labels), "model": model.name})
         return True
 
     @api.model

@@ -178,10 +178,10 @@ class Visit(models.Model):
 
     @api.multi
     def write(self, vals):
-        self._check_technician_write(vals)
         vals = self._check_computed_unchanged(vals, WARRANTY_FIELDS, _(
             "The warranty of a visit is decided by its service request (or its contract): it "
             "can't be set on the visit."))
+        self._check_technician_write(vals)
         return super(Visit, self).write(vals)
 
     def _check_technician_write(self, vals):

@@ -268,9 +268,10 @@ class TestCompanyWalls(TestCompanyCommon):
 
     def test_analysis_views(self):
         # a visit done and its callback answered: rows of the visits and satisfaction views
-        self.visit_a.write({"state": "done", "date_arrival": "2026-11-20 09:00:00",
+        # as the process would have recorded them (the superuser's writes pass the guard)
+        self.visit_a.sudo().write({"state": "done", "date_arrival": "2026-11-20 09:00:00",
                             "date_departure": "2026-11-20 11:00:00"})
-        self.callback_a.write({"state": "done", "date_done": "2026-11-25 09:00:00"})
+        self.callback_a.sudo().write({"state": "done", "date_done": "2026-11-25 09:00:00"})
         for answer in self.callback_a.answer_ids:
             answer.write({"value_yesno": "yes", "value_rating": "5", "value_text": "好"})
         reports = ("after_sales.request.report", "after_sales.visit.technician.report",

@@ -251,8 +251,9 @@ class TestWarrantyCards(TestWarrantyCommon):
         self.assertEqual(invoice.mapped("amount_untaxed"), [300.0])  # labour 150 + travel 150
 
     def test_cards_from_a_delivery_update_its_serials_requests(self):
-        first = self._request(lot_id=self.lot.id, date_received="2027-03-01 09:00:00")
-        second = self._request(lot_id=self.lot_2.id, date_received="2027-03-01 09:00:00")
+        # received today (a receipt date can't be in the future)
+        first = self._request(lot_id=self.lot.id, date_received=fields.Datetime.now())
+        second = self._request(lot_id=self.lot_2.id, date_received=fields.Datetime.now())
         picking = self._deliver(self.lot | self.lot_2)
         picking.sudo(self.user_stock).action_create_warranty_cards()
         cards = self.Card.search([("picking_id", "=", picking.id)])
@@ -290,20 +291,21 @@ class TestWarrantyContract(TestWarrantyCommon):
 
     def test_contract_confirmed_later_decides_open_requests(self):
         card = self._card(self.lot, date_delivered="2024-01-10", after_sales_warranty_months=12)
-        request = self._request(lot_id=self.lot.id)
+        # all in the past (a receipt date can't be in the future): a contract of 2025
+        request = self._request(lot_id=self.lot.id, date_received="2025-11-20 09:00:00")
         self.assertFalse(request.in_warranty)
         self.assertEqual(request.warranty_end, "2025-01-09")
-        contract = self._contract(card)
+        contract = self._contract(card, date_start="2025-01-01", date_end="2025-12-31")
         self.assertTrue(request.in_warranty)
         self.assertIn(contract.name, request.warranty_reason)
         # it has expired since: what was received while it was in force stays covered
-        self.Contract._cron_expire(today="2027-01-05")
+        self.Contract._cron_expire(today="2026-01-05")
         self.assertEqual(contract.state, "expired")
         self.assertTrue(request.in_warranty)
-        request.sudo().write({"date_received": "2026-11-21 09:00:00"})
+        request.sudo().write({"date_received": "2025-11-21 09:00:00"})
         self.assertTrue(request.in_warranty)
         # received after its end: out of warranty
-        late = self._request(lot_id=self.lot.id, date_received="2027-01-05 09:00:00")
+        late = self._request(lot_id=self.lot.id, date_received="2026-01-05 09:00:00")
         self.assertFalse(late.in_warranty)
 
     def test_visit_follows_its_out_of_warranty_request(self):
