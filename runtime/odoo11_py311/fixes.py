@@ -413,6 +413,29 @@ def wkhtmltopdf_unpatched_qt_reports(ir_actions_report):
     cls._run_wkhtmltopdf = _run_wkhtmltopdf
 
 
+def py311_setrlimit_integers(server):
+    """Python 3.11's resource.setrlimit takes integers only; Odoo 11's prefork Worker.set_limits
+    gives the CPU limit as a float (the worker's rusage seconds + limit_time_cpu), so every
+    worker died on its first request with TypeError. The server module gets a `resource` whose
+    setrlimit rounds a float limit up to the next whole second."""
+    import math
+    import resource
+    import types
+
+    if getattr(server.resource, "_odoo11_py311", False):
+        return
+    proxy = types.ModuleType("resource")
+    proxy.__dict__.update(resource.__dict__)
+
+    def setrlimit(which, limits):
+        return resource.setrlimit(which, tuple(
+            int(math.ceil(value)) if isinstance(value, float) else value for value in limits))
+
+    proxy.setrlimit = setrlimit
+    proxy._odoo11_py311 = True
+    server.resource = proxy
+
+
 BEFORE_IMPORT = (
     py310_collections_abc_aliases,
     py311_inspect_getargspec,
@@ -428,4 +451,5 @@ AFTER_IMPORT = (
     ("odoo.addons.base.ir.ir_qweb.qweb", py38_qweb_ast),
     ("odoo.addons.base.ir.ir_ui_view", lxml5_addnext_tail),
     ("odoo.addons.base.ir.ir_actions_report", wkhtmltopdf_unpatched_qt_reports),
+    ("odoo.service.server", py311_setrlimit_integers),
 )
