@@ -666,3 +666,15 @@ class VisitPart(models.Model):
     def _compute_qty_returned(self):
         for line in self:
             line.qty_returned = line.visit_id._done_move_qty("return", line.product_id)
+
+    def _check_header_states(self, headers, field_names):
+        """Once the parts are issued to the technician, what was taken is what the transfer
+        moved: only the quantity used is still recorded (on site)."""
+        super(VisitPart, self)._check_header_states(headers, field_names)
+        if is_action_write(self.env):
+            return True
+        issued = headers.filtered(lambda visit: visit._parts_issue_picking())
+        if issued and set(field_names or [None]) - {"qty_used"}:
+            raise AccessError(_("The parts of %s are issued to the technician: what was taken "
+                                "can't be changed any more.") % ", ".join(issued.mapped("name")))
+        return True

@@ -236,3 +236,22 @@ class TestVisit(AfterSalesCase):
         self.assertIn("Department's copy", text)
         self.assertEqual(text.count(visit.name), 2)
         self.assertIn("更换温控器", text)
+
+    def test_parts_taken_frozen_once_issued(self):
+        """What the technician took is what the issue transfer moved: once it exists, the
+        lines' part and quantity taken no longer change, the quantity used still does."""
+        visit = self._visit(appointment_confirmed=True, part_ids=[(0, 0, {
+            "product_id": self.part.id, "qty_taken": 2.0})])
+        line = visit.part_ids
+        line.sudo(self.user_as).qty_taken = 3.0  # before the issue: still prepared
+        self._approve(visit)
+        visit.sudo(self.user_as).action_issue_parts()
+        with self.assertRaises(AccessError):
+            line.sudo(self.user_as).write({"qty_taken": 5.0})
+        with self.assertRaises(AccessError):
+            line.sudo(self.user_as).unlink()
+        with self.assertRaises(AccessError):
+            visit.sudo(self.user_as).write({"part_ids": [(0, 0, {"product_id": self.part.id,
+                                                                 "qty_taken": 1.0})]})
+        self.assertEqual((line.qty_taken, len(visit.part_ids)), (3.0, 1))
+        self.assertEqual(visit._parts_issue_picking().move_lines.product_uom_qty, 3.0)
