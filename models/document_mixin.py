@@ -498,13 +498,8 @@ class DocumentMixin(models.AbstractModel):
         given = [name for name in names if name in vals]
         if not given:
             return vals
-        for record in self:
-            for name in given:
-                field = self._fields[name]
-                value = field.convert_to_record(
-                    field.convert_to_cache(vals[name], record, validate=False), record)
-                if value != record[name]:
-                    raise UserError(message)
+        if any(record._differs(record, name, vals[name]) for record in self for name in given):
+            raise UserError(message)
         return {key: value for key, value in vals.items() if key not in given}
 
     @api.model
