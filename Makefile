@@ -27,8 +27,9 @@ run: db
 		--http-port=$(PORT) --log-handler=werkzeug:WARNING $(if $(WORKERS),$(PREFORK))
 
 ## make test: the addon's tests on a fresh database; last line "N passed, N failed"
+## (make test ONLY=test_visit,test_rpc: just those test files, for a quick loop)
 test: db
-	@$(PY) runtime/run_tests.py --db $(TEST_DB) --install after_sales_service
+	@$(PY) runtime/run_tests.py --db $(TEST_DB) --install after_sales_service $(if $(ONLY),--only $(ONLY))
 
 ## the runtime's own tests (each compatibility fix)
 test-runtime: setup
@@ -52,7 +53,7 @@ stop-db:
 	@bash runtime/pg.sh stop
 
 clean: stop-db
-	rm -rf .venv .node .pgdata .addons .logs .lintenv
+	rm -rf .venv .node .pgdata .addons .addons-only .logs .lintenv
 
 ## make lint: pylint-odoo and the OCA XML/PO checks from .lintenv/; fails on any message, last line "lint: N messages" or "lint: clean"
 lint:

@@ -16,6 +16,9 @@
         "web_widget_digitized_signature",
         "stock_account",
         "report_xlsx",
+        "queue_job",
+        "web_responsive",
+        "portal",
     ],
     "data": [
         "security/after_sales_security.xml",

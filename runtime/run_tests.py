@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run Odoo tests on a fresh database and count them from Odoo's own test log.
 
-    run_tests.py --db NAME --install MODULES [--modules-report M1,M2] [--log FILE] [-- ODOO ARGS]
+    run_tests.py --db NAME --install MODULES [--modules-report M1,M2] [--log FILE]
+                 [--only test_a,test_b] [-- ODOO ARGS]
 
 Odoo 11 runs each test module with unittest's TextTestRunner and logs its output line by line
 (odoo.modules.module.TestStream). This script drops and recreates the database, installs the
@@ -11,12 +12,16 @@ that fails to load or a test file that fails to import counts as a failure too).
 
 Without --modules-report it prints the failures, then `N passed, N failed` as its last line and
 exits 1 on any failure. With --modules-report it prints a table per module (the Odoo suites).
+With --only (make test ONLY=test_visit,test_rpc) only those test files of the addon run, for a
+quick loop while working: the addon is loaded from a copy of .addons whose tests/__init__.py
+imports just them. The full suite stays the judge.
 """
 import argparse
 import collections
 import os
 import re
 import socket
+import shutil
 import subprocess
 import sys
 
@@ -107,8 +112,34 @@ def run_odoo(args, log_path):
            "--log-level=info", "--logfile=%s" % log_path,
            # HTTP tests need Odoo's server: a free port, so runs don't collide with `make run`
            "--http-port=%d" % free_port()] + args.odoo_args
+    if args.only:
+        cmd.append("--addons-path=%s" % subset_addons(args.install, args.only.split(",")))
     print("running: %s (log: %s)" % (" ".join(cmd[1:6]), log_path), flush=True)
     return subprocess.run(cmd).returncode
+
+
+def subset_addons(module, tests):
+    """An addons path whose copy of the module imports only these test files."""
+    source = os.path.join(ROOT, ".addons", module)
+    target = os.path.join(ROOT, ".addons-only", module)
+    if os.path.isdir(target):
+        shutil.rmtree(target)
+    os.makedirs(os.path.join(target, "tests"))
+    for entry in os.listdir(source):
+        if entry != "tests":
+            os.symlink(os.path.realpath(os.path.join(source, entry)), os.path.join(target, entry))
+    tests_dir = os.path.realpath(os.path.join(source, "tests"))
+    names = [name[:-3] for name in os.listdir(tests_dir) if name.endswith(".py")]
+    unknown = [name for name in tests if name not in names]
+    if unknown:
+        sys.exit("unknown test files: %s" % ", ".join(unknown))
+    for name in names:
+        if name != "__init__":
+            os.symlink(os.path.join(tests_dir, name + ".py"),
+                       os.path.join(target, "tests", name + ".py"))
+    with open(os.path.join(target, "tests", "__init__.py"), "w") as init:
+        init.writelines("from . import %s\n" % name for name in tests)
+    return os.path.dirname(target)
 
 
 def free_port():
@@ -126,6 +157,7 @@ def main():
     parser.add_argument("--parse-only", action="store_true", help="read an existing --log")
     parser.add_argument("--fresh", action="store_true",
                         help="install everything in the run (runs the dependencies' tests too)")
+    parser.add_argument("--only", help="comma-separated test files of the addon (no .py)")
     parser.add_argument("odoo_args", nargs="*")
     args = parser.parse_args()
     log_path = args.log or os.path.join(ROOT, ".logs", args.db + ".log")
