@@ -11,7 +11,7 @@ PREFORK = --workers=$(WORKERS) --max-cron-threads=1 --longpolling-port=$(LONGPOL
 	--limit-memory-soft=2147483648 --limit-memory-hard=2684354560 \
 	--limit-time-cpu=600 --limit-time-real=1200
 
-.PHONY: setup db run test test-runtime odoo-suite ui-check bench pot lint stop-db clean
+.PHONY: setup db run test test-runtime odoo-suite ui-check bench bench-peers pot lint stop-db clean
 
 setup:
 	@bash runtime/setup.sh
@@ -48,6 +48,11 @@ ui-check: db
 ## make bench [SCALE=100000]: statistics timings on generated data (median of several runs)
 bench: db
 	@$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE))
+
+## make bench-peers [ROUNDS=15]: the flows against Odoo's mrp_repair and OCA helpdesk_mgmt,
+## interleaved in one process; last line "peers: N of M goals met"
+bench-peers: db
+	@$(PY) bench/peers.py $(if $(ROUNDS),--rounds $(ROUNDS))
 
 stop-db:
 	@bash runtime/pg.sh stop
