@@ -369,13 +369,12 @@ class Request(models.Model):
             if not rule or not request.date_received:
                 request.response_deadline = request.resolve_deadline = request.risk_date = False
                 continue
-            company, start = request.company_id, request.date_received
-            request.response_deadline = company.after_sales_plan_deadline(
-                start, rule.response_limit, rule.response_unit)
-            request.resolve_deadline = company.after_sales_plan_deadline(
-                start, rule.resolution_limit, rule.resolution_unit)
-            request.risk_date = company.after_sales_plan_deadline(
-                start, rule.resolution_limit * rule.risk_ratio / 100.0, rule.resolution_unit)
+            (request.response_deadline, request.resolve_deadline,
+             request.risk_date) = request.company_id.after_sales_plan_deadlines(
+                request.date_received, [
+                    (rule.response_limit, rule.response_unit),
+                    (rule.resolution_limit, rule.resolution_unit),
+                    (rule.resolution_limit * rule.risk_ratio / 100.0, rule.resolution_unit)])
 
     @api.depends("state", "needs_dispatch")
     def _compute_can_be(self):

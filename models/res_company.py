@@ -130,19 +130,33 @@ class ResCompany(models.Model):
         :param unit: 'hours' or 'days'
         :return: naive UTC datetime
         """
+        return self.after_sales_plan_deadlines(start, [(amount, unit)])[0]
+
+    @api.multi
+    def after_sales_plan_deadlines(self, start, amounts):
+        """after_sales_plan_deadline for several (amount, unit) at once, in one walk of the
+        calendar (a request's response, resolution and at-risk moments): the deadlines in the
+        order of `amounts`."""
         self.ensure_one()
         start = fields.Datetime.from_string(start) if isinstance(start, str) else start
         # a working day is 8 working hours (as in Odoo 11's leaves): 2 days after Monday 10:00
         # in a 8-12/13-17 week is Wednesday 10:00
-        hours = amount * HOURS_PER_DAY if unit == "days" else amount
-        remaining = timedelta(seconds=round(hours * 3600.0))
-        if remaining <= timedelta(0):
-            return start
-        for begin, end in self._after_sales_work_intervals(start):
-            if remaining <= end - begin:
-                return begin + remaining
-            remaining -= end - begin
-        return start  # a calendar without working time: no deadline can be planned in it
+        wanted = [timedelta(seconds=round((amount * HOURS_PER_DAY if unit == "days" else amount)
+                                          * 3600.0)) for amount, unit in amounts]
+        # a calendar without working time plans nothing: the deadline is the start
+        deadlines = [start if remaining <= timedelta(0) else None for remaining in wanted]
+        pending = sorted((remaining, index) for index, remaining in enumerate(wanted)
+                         if deadlines[index] is None)
+        worked = timedelta(0)
+        if pending:
+            for begin, end in self._after_sales_work_intervals(start):
+                while pending and pending[0][0] - worked <= end - begin:
+                    remaining, index = pending.pop(0)
+                    deadlines[index] = begin + (remaining - worked)
+                if not pending:
+                    break
+                worked += end - begin
+        return [start if deadline is None else deadline for deadline in deadlines]
 
     @api.multi
     def after_sales_working_hours(self, start, end):
