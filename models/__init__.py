@@ -3,6 +3,7 @@
 from . import document_mixin
 from . import numbered_document
 from . import charge_mixin
+from . import group_names_mixin
 # Odoo's models the addon extends
 from . import res_company
 from . import res_config_settings

@@ -18,7 +18,7 @@ class Callback(models.Model):
 
     _name = "after_sales.callback"
     _description = "Callback"
-    _inherit = ["after_sales.numbered.document"]
+    _inherit = ["after_sales.numbered.document", "after_sales.group.names.mixin"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
     _text_limits = {"note": TEXT_LENGTH}

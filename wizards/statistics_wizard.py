@@ -97,8 +97,10 @@ class Statistics(models.TransientModel):
 
     def _tz(self):
         """The time zone the days of the period are counted in: the company's (as its working
-        time), else the user's."""
-        return pytz.timezone(self.company_id.partner_id.tz or self.env.user.tz or "UTC")
+        time), else the user's. Read without prefetching the company's and partner's other
+        fields: every table asks for it."""
+        wizard = self.with_context(prefetch_fields=False)
+        return pytz.timezone(wizard.company_id.partner_id.tz or wizard.env.user.tz or "UTC")
 
     def _utc(self, day):
         """The UTC moment (Odoo datetime string) the given local day starts."""
@@ -148,7 +150,8 @@ class Statistics(models.TransientModel):
         return self.env[model]._fields[field_name]._description_selection(self.env)
 
     def _read_groups(self, model, domain, measures, groupby, orderby=False, limit=None):
-        """read_group on every groupby at once (lazy=False: the count is '__count')."""
+        """read_group on every groupby at once (lazy=False: the count is '__count'); the
+        grouped products and technicians are named in SQL (after_sales.group.names.mixin)."""
         groupby = [groupby] if isinstance(groupby, str) else list(groupby)
         fields_list = list(measures) + [g.split(":")[0] for g in groupby]
         return self.env[model].read_group(domain, fields_list, groupby, orderby=orderby,
