@@ -302,15 +302,20 @@ class Contract(models.Model):
                         companies=None):
         """The lines of the contracts in `states` of these customers in these companies (the
         user's by default) covering these products on some day between first_day and last_day
-        (one search, as superuser); choose among them with _covering_among."""
+        (as superuser); choose among them with _covering_among. The contracts are searched
+        first with one domain (a domain on the lines through `contract_id.` would run one
+        query per condition), then their lines, only when some contract is found."""
         companies = companies or self.env.user.company_id
-        return self.env["after_sales.contract.line"].sudo().search([
-            ("contract_id.state", "in", list(states)),
-            ("contract_id.company_id", "in", companies.ids),
-            ("contract_id.partner_id", "child_of", partners.mapped("commercial_partner_id").ids),
-            ("contract_id.date_start", "<=", last_day), ("contract_id.date_end", ">=", first_day),
-            ("product_id", "in", products.ids),
+        contracts = self.sudo().search([
+            ("state", "in", list(states)), ("company_id", "in", companies.ids),
+            ("partner_id", "child_of", partners.mapped("commercial_partner_id").ids),
+            ("date_start", "<=", last_day), ("date_end", ">=", first_day),
         ])
+        Line = self.env["after_sales.contract.line"].sudo()
+        if not contracts:
+            return Line
+        return Line.search([("contract_id", "in", contracts.ids),
+                            ("product_id", "in", products.ids)])
 
     @api.model
     def _covering_among(self, lines, partner, products, lots, day, company=None):
