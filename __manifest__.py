@@ -33,6 +33,8 @@
         "data/callback_data.xml",
         "data/expense_data.xml",
         "data/contract_data.xml",
+        "reports/report_assets.xml",
+        "reports/report_layout.xml",
         "reports/request_reports.xml",
         "reports/return_reports.xml",
         "reports/complaint_reports.xml",
