@@ -11,6 +11,11 @@ STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
 SATISFACTION_DELAY_DAYS = 3  # working days after the visit (spec §4)
 GROUP_USER = "after_sales_service.group_user"
+# the questions a callback can't be recorded without (text questions are optional)
+REQUIRED_KINDS = ("yesno", "rating")
+# a rating as stars (the priority widget): its first value is "no star", cleared on save
+NO_RATING = "0"
+RATINGS = [(NO_RATING, "Not Rated")] + [(str(i), str(i)) for i in range(1, 6)]
 
 
 class Callback(models.Model):
@@ -49,6 +54,10 @@ class Callback(models.Model):
     is_overdue = fields.Boolean("Overdue", readonly=True, copy=False, index=True)
     attempts = fields.Integer("Unanswered Attempts", readonly=True, copy=False)
     answer_ids = fields.One2many("after_sales.callback.answer", "callback_id", "Answers")
+    unanswered_questions = fields.Text(
+        "Questions to Answer", compute="_compute_unanswered_questions",
+        help="The required questions still without an answer: the callback can't be recorded "
+             "before they are answered.")
     amount_invoiced = fields.Monetary(compute="_compute_amount_invoiced",
                                       help="What was invoiced for the visit, to compare with "
                                            "what the customer says was charged.")
@@ -93,6 +102,19 @@ class Callback(models.Model):
             callback.answered = answered
             callback.satisfied = answered and not any(callback.answer_ids.mapped("is_negative"))
 
+    @api.depends("answer_ids.is_answered", "answer_ids.question_id")
+    def _compute_unanswered_questions(self):
+        for callback in self:
+            callback.unanswered_questions = "\n".join(callback._unanswered_questions()) or False
+
+    def _unanswered_questions(self):
+        """The names (in the user's language) of the required questions not answered yet: the
+        one rule of the form's alert and of action_done."""
+        answers = self.answer_ids.filtered(lambda a: a.is_required and not a.is_answered)
+        questions = answers.mapped("question_id").with_context(
+            lang=self.env.lang or self.env.user.lang)
+        return questions.mapped("name")
+
     def _compute_amount_invoiced(self):
         for callback in self:
             callback.amount_invoiced = callback.sudo().visit_id.amount_charged
@@ -105,11 +127,12 @@ class Callback(models.Model):
         if any(callback.state != "todo" for callback in self):
             raise UserError(_("Only callbacks to do can be recorded."))
         for callback in self:
-            unanswered = callback.answer_ids.filtered(lambda a: not a.is_answered
-                                                      and a.kind != "text")
+            unanswered = callback._unanswered_questions()
             if unanswered:
-                raise UserError(_("Answer every question first: %s")
-                                % ", ".join(unanswered.mapped("question_id.name")))
+                raise UserError(_("%(callback)s can't be recorded: answer these questions "
+                                  "first:\n%(questions)s") % {
+                                      "callback": callback.name,
+                                      "questions": "\n".join(unanswered)})
         self.write({"state": "done", "date_done": fields.Datetime.now(), "is_overdue": False})
         self.mapped("activity_ids").action_feedback(_("Callback recorded."))
         for callback in self.filtered(lambda c: not c.satisfied):
@@ -290,21 +313,50 @@ class Callback(models.Model):
 
 
 class CallbackAnswer(models.Model):
+    """The customer's answer to one question of a callback; recorded while the callback is to
+    do, kept as it was once the callback is recorded (see after_sales.document.line)."""
+
     _name = "after_sales.callback.answer"
+    _inherit = ["after_sales.document.line"]
     _description = "Callback Answer"
     _order = "sequence, id"
+    _header_field = "callback_id"
+    _editable_states = ("todo",)
 
     callback_id = fields.Many2one("after_sales.callback", required=True, ondelete="cascade")
     question_id = fields.Many2one("after_sales.callback.question", required=True)
     sequence = fields.Integer(related="question_id.sequence", store=True, readonly=True)
     kind = fields.Selection(QUESTION_KINDS, related="question_id.kind", readonly=True)
     checks_charge = fields.Boolean(related="question_id.checks_charge", readonly=True)
+    is_required = fields.Boolean(
+        "Required", compute="_compute_is_required",
+        help="The callback can't be recorded without an answer to this question.")
     value_yesno = fields.Selection([("yes", "Yes"), ("no", "No")], "Yes / No")
-    value_rating = fields.Selection([(str(i), str(i)) for i in range(1, 6)], "Rating")
+    value_rating = fields.Selection(RATINGS, "Rating")
     value_text = fields.Text("Answer")
     is_answered = fields.Boolean(compute="_compute_outcome", store=True)
     is_negative = fields.Boolean("Unsatisfied", compute="_compute_outcome", store=True)
     display_answer = fields.Char("Answer Given", compute="_compute_outcome")
+
+    @api.model
+    def create(self, vals):
+        return super(CallbackAnswer, self).create(self._clean_rating(vals))
+
+    @api.multi
+    def write(self, vals):
+        return super(CallbackAnswer, self).write(self._clean_rating(vals))
+
+    @api.model
+    def _clean_rating(self, vals):
+        """No star is no answer: the stars' empty value is stored as empty."""
+        if vals.get("value_rating") == NO_RATING:
+            vals = dict(vals, value_rating=False)
+        return vals
+
+    @api.depends("question_id.kind")
+    def _compute_is_required(self):
+        for answer in self:
+            answer.is_required = answer.question_id.kind in REQUIRED_KINDS
 
     @api.depends("value_yesno", "value_rating", "value_text", "question_id")
     def _compute_outcome(self):
@@ -312,6 +364,8 @@ class CallbackAnswer(models.Model):
             kind = answer.question_id.kind
             value = {"yesno": answer.value_yesno, "rating": answer.value_rating,
                      "text": answer.value_text}.get(kind)
+            if value == NO_RATING and kind == "rating":
+                value = False  # the stars cleared in the form, before it is saved
             answer.is_answered = bool(value)
             answer.display_answer = value or ""
             if kind == "rating":

@@ -2,6 +2,7 @@
 from . import test_install
 from . import test_request
 from . import test_visit
+from . import test_technician_ui
 from . import test_complaint
 from . import test_return
 from . import test_parts
