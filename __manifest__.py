@@ -83,7 +83,10 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/company_demo.xml",
+        "demo/users_demo.xml",
         "demo/after_sales_demo.xml",
+        "demo/visit_demo.xml",
         "demo/complaint_demo.xml",
         "demo/return_demo.xml",
         "demo/parts_demo.xml",

@@ -35,18 +35,32 @@ class Statistics(models.TransientModel):
     _name = "after_sales.statistics"
     _description = "Service Statistics"
 
-    date_from = fields.Date("From", required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date("To", required=True, default=lambda self: self._default_date_to())
+    # the title of the form and of its breadcrumb: "售后服务部维修统计表 2026-01-01 – 2026-01-31"
+    name = fields.Char(compute="_compute_name")
+    # a preset fills the dates (read-only then); the dates are what the statistics read
+    period = fields.Selection([("this_month", "This Month"), ("last_month", "Last Month"),
+                               ("this_quarter", "This Quarter"), ("this_year", "This Year"),
+                               ("last_year", "Last Year"), ("custom", "Custom")],
+                              "Statistics Period", required=True, default="this_month",
+                              help="A preset period fills in the dates; choose Custom to "
+                                   "type them.")
+    date_from = fields.Date("Start Date", required=True,
+                            default=lambda self: self._default_date_from())
+    date_to = fields.Date("End Date", required=True,
+                          default=lambda self: self._default_date_to())
     # the company rules show the documents of the user's current company and its children
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id,
                                  domain=lambda self: [("id", "child_of",
                                                        self.env.user.company_id.ids)])
-    team_id = fields.Many2one("after_sales.team", help="Only the requests of this team and the visits, parts, "
-                                   "callbacks, complaints, returns and money linked to them.")
-    top_count = fields.Integer("Customers and Products Listed", default=20,
-                               help="The customers and products with the most requests are "
-                                    "listed one by one, the others on one line.")
+    team_id = fields.Many2one("after_sales.team",
+                              help="Leave empty for the whole company. With a team: only its "
+                                   "requests, and the visits, parts, callbacks, complaints, "
+                                   "returns and money linked to them.")
+    top_count = fields.Integer("Top Customers and Products", default=20,
+                               help="How many of the customers, and of the products, with the "
+                                    "most requests get a line of their own; the others are "
+                                    "added up on one line.")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     result_html = fields.Html("Statistics", readonly=True, sanitize=False)
 
@@ -54,13 +68,37 @@ class Statistics(models.TransientModel):
 
     @api.model
     def _default_date_from(self):
-        today = fields.Date.from_string(fields.Date.context_today(self))
-        return fields.Date.to_string(today.replace(day=1))
+        return self._period_dates("this_month")["date_from"]
 
     @api.model
     def _default_date_to(self):
+        return self._period_dates("this_month")["date_to"]
+
+    @api.model
+    def _period_dates(self, period):
+        """{'date_from', 'date_to'} of a preset period, around the user's today."""
         today = fields.Date.from_string(fields.Date.context_today(self))
-        return fields.Date.to_string(today.replace(day=1) + relativedelta(months=1, days=-1))
+        month = today.replace(day=1)
+        start, months = {
+            "this_month": (month, 1),
+            "last_month": (month - relativedelta(months=1), 1),
+            "this_quarter": (month - relativedelta(months=(today.month - 1) % 3), 3),
+            "this_year": (month.replace(month=1), 12),
+            "last_year": (month.replace(year=today.year - 1, month=1), 12),
+        }[period]
+        return {"date_from": fields.Date.to_string(start),
+                "date_to": fields.Date.to_string(start + relativedelta(months=months, days=-1))}
+
+    @api.onchange("period")
+    def _onchange_period(self):
+        if self.period and self.period != "custom":
+            self.update(self._period_dates(self.period))
+
+    @api.depends("date_from", "date_to")
+    def _compute_name(self):
+        for wizard in self:
+            wizard.name = "%s %s \u2013 %s" % (wizard._report_title(), wizard.date_from or "",
+                                               wizard.date_to or "")
 
     @api.constrains("date_from", "date_to", "top_count", "company_id")
     def _check_period(self):
