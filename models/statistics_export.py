@@ -87,6 +87,11 @@ class StatisticsExport(models.Model):
     def _job_render(self):
         """Service statistics export"""
         self.ensure_one()
+        # the same job asked twice at once (the runner asks again when a worker is slow to
+        # answer) renders once: the second one cannot lock the export, and the runner
+        # retries it (a concurrency error), to find it made
+        self.env.cr.execute("SELECT id FROM after_sales_statistics_export WHERE id = %s "
+                            "FOR UPDATE NOWAIT", (self.id,))
         # the export's own bookkeeping as superuser (the requester may have lost sight of it,
         # e.g. in another current company); the statistics themselves as the requester
         export = self.sudo()
