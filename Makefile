@@ -6,10 +6,13 @@ PORT    ?= 8069
 LONGPOLLING_PORT ?= 8072
 # make run WORKERS=4: Odoo's prefork server, sized for this 2-core, 24 GB machine: one cron
 # worker, the long-polling (gevent) server on LONGPOLLING_PORT, a worker recycled past 2 GB
-# and killed past 2.5 GB of memory, 10 minutes of CPU and 20 of real time per request.
+# and killed past 2.5 GB of memory, 10 minutes of CPU and 20 of real time per request (a
+# background job too: the job runner has a worker run it); queue_job's job runner in the main
+# process (server-wide module) with the channels of runtime/queue_job.conf.
 PREFORK = --workers=$(WORKERS) --max-cron-threads=1 --longpolling-port=$(LONGPOLLING_PORT) \
 	--limit-memory-soft=2147483648 --limit-memory-hard=2684354560 \
-	--limit-time-cpu=600 --limit-time-real=1200
+	--limit-time-cpu=600 --limit-time-real=1200 \
+	--load=web,queue_job --config=runtime/queue_job.conf
 
 .PHONY: setup db run test test-runtime odoo-suite ui-check bench bench-peers pot lint stop-db clean
 

@@ -4,6 +4,7 @@ from . import document_mixin
 from . import numbered_document
 from . import charge_mixin
 from . import group_names_mixin
+from . import job_mixin
 # Odoo's models the addon extends
 from . import res_company
 from . import res_config_settings
@@ -42,3 +43,4 @@ from . import return_compensation
 from . import expense_claim
 from . import contract
 from . import demand
+from . import statistics_export

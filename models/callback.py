@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.queue_job.job import job
 
 from .document_mixin import TEXT_LENGTH, document_action
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
@@ -23,7 +24,8 @@ class Callback(models.Model):
 
     _name = "after_sales.callback"
     _description = "Callback"
-    _inherit = ["after_sales.numbered.document", "after_sales.group.names.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.group.names.mixin",
+                "after_sales.job.mixin"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
     _text_limits = {"note": TEXT_LENGTH}
@@ -240,27 +242,52 @@ class Callback(models.Model):
 
     @api.model
     def _cron_generate(self):
-        """Scheduled job: callbacks that fell due, then the overdue flags. Idempotent: a
-        trigger (visit, installed product) never gets two callbacks."""
+        """Scheduled job: callbacks that fell due, then the overdue flags. The candidates are
+        found in one query per kind and created by chunk jobs (see after_sales.job.mixin);
+        idempotent: a trigger (visit, installed product) never gets two callbacks."""
         self._generate_visit_callbacks()
         self._generate_usage_callbacks()
         self._generate_key_customer_callbacks()
-        self.env.cr.execute("""
-            UPDATE after_sales_callback SET is_overdue = (date_due < %s)
-             WHERE state = 'todo' AND is_overdue IS DISTINCT FROM (date_due < %s)
-        """, (fields.Datetime.now(), fields.Datetime.now()))
-        self.invalidate_cache(["is_overdue"])
+        self._flag_overdue()
         return True
 
+    @api.model
+    def _flag_overdue(self, ids=None):
+        """Callbacks to do past their due date are overdue (one UPDATE; only `ids` if given)."""
+        now = fields.Datetime.now()
+        self.env.cr.execute("""
+            UPDATE after_sales_callback SET is_overdue = (date_due < %(now)s)
+             WHERE state = 'todo' AND is_overdue IS DISTINCT FROM (date_due < %(now)s)
+               AND (%(all)s OR id IN %(ids)s)
+        """, {"now": now, "all": ids is None, "ids": tuple(ids or [0])})
+        self.invalidate_cache(["is_overdue"])
+
     def _generate_visit_callbacks(self):
+        return self._after_sales_run_chunks("_job_visit_callbacks",
+                                            self._visit_callback_candidates(),
+                                            result=self.browse())
+
+    @api.model
+    def _visit_callback_candidates(self, visit_ids=None):
+        """The completed visits without their callback (among `visit_ids` if given)."""
         self.env.cr.execute("""
             SELECT v.id FROM after_sales_visit v
              WHERE v.state IN ('done', 'verified')
+               AND (%(all)s OR v.id IN %(ids)s)
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
                                 WHERE c.trigger = 'visit:' || v.id)
-        """)
-        visits = self.env["after_sales.visit"].browse([row[0] for row in self.env.cr.fetchall()])
-        return self._create_for_visits(visits)
+          ORDER BY v.id
+        """, {"all": visit_ids is None, "ids": tuple(visit_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_visit_callbacks(self, visit_ids):
+        """Callbacks after completed visits (a chunk)"""
+        visits = self.env["after_sales.visit"].browse(self._visit_callback_candidates(visit_ids))
+        callbacks = self._create_for_visits(visits)
+        self._flag_overdue(callbacks.ids)
+        return callbacks
 
     def _generate_usage_callbacks(self):
         """Usage callback about N months after the product started being used (installation,
@@ -268,17 +295,33 @@ class Callback(models.Model):
         months = self.env.user.company_id.after_sales_usage_callback_months
         limit = fields.Date.to_string(fields.Date.from_string(fields.Date.context_today(self))
                                       - relativedelta(months=months))
+        return self._after_sales_run_chunks("_job_usage_callbacks",
+                                            self._usage_callback_candidates(limit), (limit,),
+                                            result=self.browse())
+
+    @api.model
+    def _usage_callback_candidates(self, limit, card_ids=None):
+        """The flagged products' cards in use since `limit` or before, without their usage
+        callback (among `card_ids` if given)."""
         self.env.cr.execute("""
             SELECT card.id FROM after_sales_warranty_card card
               JOIN product_product pp ON pp.id = card.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE card.active AND pt.after_sales_usage_callback
-               AND COALESCE(card.date_installed, card.date_delivered) <= %s
+               AND COALESCE(card.date_installed, card.date_delivered) <= %(limit)s
+               AND (%(all)s OR card.id IN %(ids)s)
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
                                 WHERE c.trigger = 'usage:' || card.id)
-        """, (limit,))
+          ORDER BY card.id
+        """, {"limit": limit, "all": card_ids is None, "ids": tuple(card_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_usage_callbacks(self, card_ids, limit):
+        """Usage callbacks of installed products (a chunk)"""
         cards = self.env["after_sales.warranty.card"].browse(
-            [row[0] for row in self.env.cr.fetchall()])
+            self._usage_callback_candidates(limit, card_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_usage")
         callbacks = self.browse()
         for card in cards:
@@ -288,19 +331,35 @@ class Callback(models.Model):
                 "product_id": card.product_id.id, "company_id": card.company_id.id,
                 "date_due": fields.Datetime.now(),
             })
+        self._flag_overdue(callbacks.ids)
         return callbacks
-
 
     def _generate_key_customer_callbacks(self):
         """Key customers are visited at least once a year: one annual visit per year."""
         year = fields.Date.context_today(self)[:4]
+        return self._after_sales_run_chunks("_job_key_customer_callbacks",
+                                            self._key_customer_candidates(year), (year,),
+                                            result=self.browse())
+
+    @api.model
+    def _key_customer_candidates(self, year, partner_ids=None):
+        """The key customers without their annual visit of `year` (among `partner_ids`)."""
         self.env.cr.execute("""
             SELECT p.id FROM res_partner p
              WHERE p.active AND p.after_sales_key_customer
+               AND (%(all)s OR p.id IN %(ids)s)
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
-                                WHERE c.trigger = 'key:' || p.id || ':' || %s)
-        """, (year,))
-        partners = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
+                                WHERE c.trigger = 'key:' || p.id || ':' || %(year)s)
+          ORDER BY p.id
+        """, {"year": year, "all": partner_ids is None, "ids": tuple(partner_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_key_customer_callbacks(self, partner_ids, year):
+        """Annual visits of key customers (a chunk)"""
+        partners = self.env["res.partner"].browse(
+            self._key_customer_candidates(year, partner_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_key_customer")
         callbacks = self.browse()
         for partner in partners:
@@ -309,6 +368,7 @@ class Callback(models.Model):
                 "partner_id": partner.id, "date_due": fields.Datetime.now(),
                 "company_id": (partner.company_id or self.env.user.company_id).id,
             })
+        self._flag_overdue(callbacks.ids)
         return callbacks
 
 

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape
+from odoo.addons.queue_job.job import job
 
 from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
 from .request_selections import (CATEGORIES, CHANNELS, COVERING_STATES, PRIORITIES,
@@ -40,7 +41,7 @@ class Request(models.Model):
 
     _name = "after_sales.request"
     _description = "Service Request"
-    _inherit = ["after_sales.numbered.document"]
+    _inherit = ["after_sales.numbered.document", "after_sales.job.mixin"]
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
     _reason_actions = ("cancel",)
@@ -649,7 +650,8 @@ class Request(models.Model):
     @api.model
     def _cron_update_time_limits(self):
         """Scheduled job: refresh the late and at-risk flags of all open requests in one SQL
-        pass each, then escalate those that became late."""
+        pass each, then escalate those that became late, by chunk jobs (see
+        after_sales.job.mixin)."""
         now = fields.Datetime.now()
         self.env.cr.execute("""
             UPDATE after_sales_request
@@ -665,12 +667,32 @@ class Request(models.Model):
              WHERE state IN %(open)s AND is_late IS NOT TRUE
                AND (resolve_deadline <= %(now)s
                     OR (date_response IS NULL AND response_deadline <= %(now)s))
-         RETURNING id
         """, {"now": now, "open": OPEN_STATES})
-        newly_late = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.invalidate_cache(["is_late", "is_at_risk"])
-        newly_late._escalate()
+        self._after_sales_run_chunks("_job_escalate", self._escalation_candidates(),
+                                     on_records=True)
         return True
+
+    @api.model
+    def _escalation_candidates(self, ids=None):
+        """The open late requests not escalated yet (among `ids` if given): the flag is only
+        raised by the pass above and escalation sets `escalated`, so these are the requests
+        that became late and a retried chunk finds its requests escalated."""
+        self.env.cr.execute("""
+            SELECT id FROM after_sales_request
+             WHERE state IN %(open)s AND is_late AND escalated IS NOT TRUE
+               AND (%(all)s OR id IN %(ids)s)
+          ORDER BY id
+        """, {"open": OPEN_STATES, "all": ids is None, "ids": tuple(ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.multi
+    @job(default_channel="root.after_sales.escalation")
+    def _job_escalate(self):
+        """Escalation of late requests (a chunk)"""
+        requests = self.browse(self._escalation_candidates(self.ids))
+        requests._escalate()
+        return requests
 
     def _escalate(self):
         """Activity for the manager and a note in the chatter of each newly late request: the

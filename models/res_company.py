@@ -54,6 +54,16 @@ class ResCompany(models.Model):
         "Contract Visit Lead Time (days)", default=14,
         help="Contract visits are planned this many days before they are due, so that the "
              "trip is approved and the appointment agreed in time.")
+    # statistics exports made in the background (after_sales.statistics.export)
+    after_sales_export_queue_days = fields.Integer(
+        "Background Export Beyond (days)", default=92,
+        help="The Excel workbook and the PDF of the service statistics of a longer period are "
+             "made in the background and delivered as a file, with a message, instead of "
+             "being downloaded at once (0: no limit by length).")
+    after_sales_export_queue_rows = fields.Integer(
+        "Background Export Beyond (requests)", default=20000,
+        help="The same for a period holding more service requests than this (0: no limit "
+             "by size).")
 
     @api.model
     def create(self, vals):

@@ -18,3 +18,4 @@ from . import test_rpc
 from . import test_input_rules
 from . import test_warranty
 from . import test_company
+from . import test_jobs

@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import formatLang
 
+from ..models.statistics_export import REPORTS as EXPORT_REPORTS
 from ..reports.money_report import INCOME_KINDS, KINDS as MONEY_KINDS
 from ..reports.request_report import RESULTS
 
@@ -124,12 +125,12 @@ class Statistics(models.TransientModel):
     @api.multi
     def action_export_xlsx(self):
         self.ensure_one()
-        return self.env.ref("after_sales_service.statistics_xlsx_report").report_action(self)
+        return self._export_action("xlsx")
 
     @api.multi
     def action_print_pdf(self):
         self.ensure_one()
-        return self.env.ref("after_sales_service.statistics_pdf_report").report_action(self)
+        return self._export_action("pdf")
 
     # ------------------------------------------------------------------ period
 
@@ -800,3 +801,33 @@ class Statistics(models.TransientModel):
                     yield row
         finally:
             cr.execute(sql.SQL("CLOSE {}").format(cursor))
+
+    # ------------------------------------------------------------------ background export
+
+    def _export_action(self, report_format):
+        """The workbook or PDF at once for a short period; beyond the company's limits (see
+        `_export_in_background`) made by a job and delivered as a file of an
+        after_sales.statistics.export, the user notified, when a job runner serves this
+        server (without one the report downloads at once, as before)."""
+        Export = self.env["after_sales.statistics.export"]
+        if Export._after_sales_jobs_delayed() and self._export_in_background():
+            return Export._queue_for(self, report_format)
+        return self.env.ref(EXPORT_REPORTS[report_format]).report_action(self)
+
+    def _export_in_background(self):
+        """Whether the period is longer than the company's background export limit in days,
+        or holds more requests (rows of the detail sheet) than its limit in requests."""
+        company = self.company_id
+        days = (fields.Date.from_string(self.date_to)
+                - fields.Date.from_string(self.date_from)).days + 1
+        if 0 < company.after_sales_export_queue_days < days:
+            return True
+        limit = company.after_sales_export_queue_rows
+        return 0 < limit < self.env["after_sales.request.report"].search_count(
+            self._request_domain())
+
+    def _export_wizard_values(self):
+        """What the job needs to make the same statistics again (the shown result aside)."""
+        values = self.copy_data()[0]
+        values.pop("result_html", None)
+        return values
