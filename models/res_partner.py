@@ -33,8 +33,9 @@ class ResPartner(models.Model):
 
     def _after_sales_contact_vals(self):
         """What a document of the customer takes from the partner: phone and site address."""
-        return {"phone": self.phone or self.mobile,
-                "site_address": self._display_address(without_company=True).replace("\n", " ")}
+        # the address on one line, its parts one space apart (an empty line leaves none)
+        address = " ".join(self._display_address(without_company=True).split())
+        return {"phone": self.phone or self.mobile, "site_address": address}
 
     def _after_sales_counted(self):
         """(field, model) pairs counted on the customer file."""
