@@ -14,7 +14,7 @@ PREFORK = --workers=$(WORKERS) --max-cron-threads=1 --longpolling-port=$(LONGPOL
 	--limit-time-cpu=600 --limit-time-real=1200 \
 	--load=web,queue_job --config=runtime/queue_job.conf
 
-.PHONY: setup db run test test-runtime odoo-suite ui-check bench bench-peers pot lint stop-db clean
+.PHONY: setup db run test test-runtime odoo-suite ui-check screenshots bench bench-peers pot lint stop-db clean
 
 setup:
 	@bash runtime/setup.sh
@@ -47,6 +47,11 @@ odoo-suite: db
 ui-check: db
 	@bash runtime/setup.sh --ui
 	@$(PY) runtime/ui_check.py http://localhost:$(PORT) $(DB)
+
+## the README's screenshots (request form, phone visit, service record) from the demo
+screenshots: db
+	@bash runtime/setup.sh --ui
+	@$(PY) runtime/readme_screenshots.py
 
 ## make bench [SCALE=100000]: statistics timings on generated data (median of several runs)
 bench: db
