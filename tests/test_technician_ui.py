@@ -227,7 +227,7 @@ class TestStartBlockers(TechnicianCase):
         self.user_technician.lang = "zh_CN"
         training = self._visit(state="approved", purpose="training", appointment_confirmed=True)
         mine = training.sudo(self.user_technician)
-        self.assertEqual(mine.checklist_missing, "未附培训资料。")
+        self.assertEqual(mine.checklist_missing, "尚未附上培训资料。")
         with self.assertRaisesRegex(UserError, "未附培训资料。"):
             mine.action_start()
 
