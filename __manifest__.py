@@ -33,6 +33,7 @@
         "data/callback_data.xml",
         "data/expense_data.xml",
         "data/contract_data.xml",
+        "data/mail_template_data.xml",
         "reports/request_reports.xml",
         "reports/return_reports.xml",
         "reports/complaint_reports.xml",
@@ -41,6 +42,7 @@
         "reports/parts_order_reports.xml",
         "reports/visit_reports.xml",
         "reports/statistics_reports.xml",
+        "reports/portal_reports.xml",
         "reports/request_report_views.xml",
         "reports/visit_technician_report_views.xml",
         "reports/satisfaction_report_views.xml",
@@ -78,6 +80,7 @@
         "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
         "views/assets.xml",
+        "views/portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -86,5 +89,6 @@
         "demo/return_demo.xml",
         "demo/parts_demo.xml",
         "demo/contract_demo.xml",
+        "demo/portal_demo.xml",
     ],
 }
