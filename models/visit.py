@@ -189,9 +189,12 @@ class Visit(models.Model):
             "The warranty of a visit is decided by its service request (or its contract): it "
             "can't be set on the visit."))
         self._check_technician_write(vals)
-        result = super(Visit, self).write(vals)
+        signed = self.browse()
         if vals.get("customer_signature"):
-            self._on_customer_signed()
+            signed = self.filtered(lambda v: v.sudo().customer_signature != _as_bytes(
+                vals["customer_signature"]))
+        result = super(Visit, self).write(vals)
+        signed._on_customer_signed()
         return result
 
     def _check_technician_write(self, vals):
@@ -686,14 +689,18 @@ class Visit(models.Model):
         says who signed."""
         report = self.env.ref("after_sales_service.visit_report").sudo()
         for visit in self.sudo():
-            pdf = report.render_qweb_pdf(visit.ids)[0]
+            body = _("Service record signed by %s.") % html_escape(visit.customer_signer or "")
+            try:
+                pdf = report.render_qweb_pdf(visit.ids)[0]
+            except UserError as error:  # no PDF converter: the signature is kept all the same
+                visit.message_post(body="%s %s" % (body, html_escape(error.name)),
+                                   subtype="mail.mt_note")
+                continue
             name = "%s %s.pdf" % (visit.name, _("signed"))
             attachment = self.env["ir.attachment"].sudo().create({
                 "name": name, "datas_fname": name, "datas": base64.b64encode(pdf),
                 "res_model": visit._name, "res_id": visit.id, "mimetype": "application/pdf"})
-            visit.message_post(body=_("Service record signed by %s.")
-                               % html_escape(visit.customer_signer or ""),
-                               attachment_ids=attachment.ids, subtype="mail.mt_note")
+            visit.message_post(body=body, attachment_ids=attachment.ids, subtype="mail.mt_note")
         return True
 
     @api.multi
@@ -707,6 +714,10 @@ class Visit(models.Model):
                                   "customer's phone instead.") % visit.partner_id.name)
         self._notify_customer("after_sales_service.mail_template_visit_sign")
         return True
+
+
+def _as_bytes(value):
+    return value.encode() if isinstance(value, str) else value
 
 
 def _is_signature(signature):

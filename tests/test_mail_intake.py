@@ -3,9 +3,11 @@
 (mail.thread.message_process) from their raw RFC 822 text, as fetchmail hands them over."""
 import base64
 
+from odoo import fields
 from odoo.tools import mute_logger
 
 from .common import AfterSalesCase
+from .test_visit import SIGNATURE
 
 PNG = base64.b64decode(
     b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
@@ -331,3 +333,116 @@ class TestMailIntake(AfterSalesCase):
         ack = english.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(ack.subject, "%s: service request %s registered" % (
             self.company.name, english.name))
+
+
+class TestCustomerNotifications(AfterSalesCase):
+    """The customer's mails at each step of a request, in its chatter, each behind its company
+    switch: registered, parts shipped (tracking number), visit scheduled (time, technician),
+    resolved, and the invitation to the online questionnaire after the visit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCustomerNotifications, cls).setUpClass()
+        cls.company.email = "service@heater.example.cn"
+        cls.customer.email = "info@huadong.example.cn"
+        cls.part = cls.env["product.product"].create({
+            "name": "温控器 TS-N", "type": "product", "standard_price": 80.0})
+        cls.parts_store = cls.env.ref("stock.warehouse0").after_sales_parts_location_id
+        cls.env["stock.quant"]._update_available_quantity(cls.part, cls.parts_store, 5.0)
+
+    def mails(self, record):
+        """The messages of `record` sent to its customer."""
+        record.invalidate_cache()
+        return record.message_ids.filtered(
+            lambda m: m.message_type == "comment" and self.customer in m.partner_ids)
+
+    def _request(self):
+        request = self.env["after_sales.request"].sudo(self.user_as).create({
+            "partner_id": self.customer.id, "category": "repair", "product_id": self.product.id,
+            "description": "不加热", "date_delivered": fields.Date.context_today(self.customer)})
+        request.action_start()
+        return request.with_env(self.env)
+
+    def _ship_parts(self, request):
+        order = self.env["after_sales.parts.order"].sudo(self.user_as).create({
+            "partner_id": self.customer.id, "request_id": request.id,
+            "shipping_method": "courier", "carrier_tracking_ref": "SF100200300",
+            "line_ids": [(0, 0, {"product_id": self.part.id, "quantity": 1.0,
+                                 "product_uom_id": self.part.uom_id.id})]})
+        order.action_submit()
+        order.sudo(self.user_manager).action_approve()
+        picking = order.sudo().picking_ids.sudo(self.user_stock)
+        for line in picking.move_line_ids:
+            line.qty_done = line.product_uom_qty
+        picking.action_done()
+        self.assertEqual(order.state, "shipped")
+        return order.with_env(self.env)
+
+    def _visit(self, request):
+        visit = self.env["after_sales.visit"].sudo(self.user_as).create({
+            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
+            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
+            "product_ids": [(6, 0, self.product.ids)],
+            "technician_ids": [(6, 0, self.user_technician.ids)]})
+        visit.action_submit()
+        visit.sudo(self.user_gm).action_approve()
+        return visit.with_env(self.env)
+
+    def _complete(self, visit):
+        visit = visit.sudo(self.user_technician)
+        visit.action_start()
+        # the customer signs on the technician's pad
+        visit.write({"date_arrival": "2026-11-20 09:00:00", "date_departure": "2026-11-20 11:00:00",
+                     "arrival_confirmed": True, "fault_found": "温控器损坏", "handling": "更换",
+                     "customer_signer": "王工", "customer_signature": SIGNATURE})
+        visit.action_done()
+        return visit.with_env(self.env)
+
+    def test_each_step_mails_the_customer(self):
+        request = self._request()
+        registered = self.mails(request)
+        self.assertEqual(len(registered), 1)
+        self.assertIn(request.name, registered.body)
+        self.assertIn(request.resolve_deadline[:16], registered.body)  # the company's UTC
+        order = self._ship_parts(request)
+        shipped = self.mails(order)
+        self.assertEqual(len(shipped), 1)
+        self.assertIn("SF100200300", shipped.body)
+        self.assertIn("温控器 TS-N", shipped.body)
+        visit = self._visit(request)
+        scheduled = self.mails(visit)
+        self.assertEqual(len(scheduled), 1)
+        self.assertIn("2026-11-20 09:00", scheduled.body)
+        self.assertIn(self.user_technician.name, scheduled.body)
+        visit = self._complete(visit)
+        # signed on the pad: the signed record is filed, as when signed on a phone
+        filed = self.env["ir.attachment"].search([("res_model", "=", "after_sales.visit"),
+                                                  ("res_id", "=", visit.id)])
+        self.assertEqual(len(filed), 1)
+        self.assertEqual(request.state, "resolved")
+        resolved = self.mails(request) - registered
+        self.assertEqual(len(resolved), 1)
+        self.assertIn("resolved", resolved.subject)
+        callback = self.env["after_sales.callback"].search([("visit_id", "=", visit.id)])
+        invited = self.mails(callback)
+        self.assertEqual(len(invited), 1)
+        self.assertTrue(callback.online_url)
+        self.assertIn(callback.online_url.replace("&", "&amp;"), invited.body)
+        self.assertEqual(callback.channel, "phone")  # until the customer answers online
+
+    def test_switches_turn_each_mail_off(self):
+        self.company.write({
+            "after_sales_notify_registered": False, "after_sales_notify_shipped": False,
+            "after_sales_notify_visit": False, "after_sales_notify_resolved": False,
+            "after_sales_notify_callback": False})
+        request = self._request()
+        order = self._ship_parts(request)
+        visit = self._complete(self._visit(request))
+        callback = self.env["after_sales.callback"].search([("visit_id", "=", visit.id)])
+        for record in (request, order, visit, callback):
+            self.assertFalse(self.mails(record), record.display_name)
+        self.assertFalse(callback.online_url)  # nobody was told: no link works
+        # the department can still invite the customer by hand
+        callback.sudo(self.user_as).action_send_online_invitation()
+        self.assertEqual(len(self.mails(callback)), 1)
+        self.assertTrue(callback.online_url)
