@@ -133,7 +133,8 @@ class AfterSalesPortal(CustomerPortal):
         }
         filters = OrderedDict([
             ("all", {"label": _("All"), "domain": []}),
-            ("open", {"label": _("Open"), "domain": [("state", "in", OPEN_STATES)]}),
+            ("open", {"label": _("Open Requests"),
+                      "domain": [("state", "in", OPEN_STATES)]}),
             ("resolved", {"label": _("Resolved"),
                           "domain": [("state", "in", ("resolved", "closed"))]}),
             ("cancel", {"label": _("Cancelled"), "domain": [("state", "=", "cancel")]}),
@@ -306,8 +307,8 @@ class AfterSalesPortal(CustomerPortal):
             "cards": self._customer_cards(),
             "products": self._portal_products(),
             "categories": Request._portal_categories(),
-            "photo_count": PORTAL_PHOTO_COUNT,
-            "photo_mb": PORTAL_PHOTO_BYTES // (1024 * 1024),
+            "photo_help": _("Up to %(count)s photos, %(size)s MB each.") % {
+                "count": PORTAL_PHOTO_COUNT, "size": PORTAL_PHOTO_BYTES // (1024 * 1024)},
         })
         return request.render("after_sales_service.portal_service_request_new", values,
                               status=400 if errors else 200)

@@ -189,13 +189,7 @@ class Visit(models.Model):
             "The warranty of a visit is decided by its service request (or its contract): it "
             "can't be set on the visit."))
         self._check_technician_write(vals)
-        signed = self.browse()
-        if vals.get("customer_signature"):
-            signed = self.filtered(lambda v: v.sudo().customer_signature != _as_bytes(
-                vals["customer_signature"]))
-        result = super(Visit, self).write(vals)
-        signed._on_customer_signed()
-        return result
+        return super(Visit, self).write(vals)
 
     def _check_technician_write(self, vals):
         """A technician records the execution of his own visits, while he executes them:
@@ -643,8 +637,10 @@ class Visit(models.Model):
     # ------------------------------------------------------------------ customer's signature
     # The customer signs the service record on the technician's pad (the form's signature
     # widget) or on his own phone through the record's link (portal page /service-record,
-    # _portal_sign). Either way the signature is written to the record the same way, and
-    # _on_customer_signed files the signed record; the technician then completes the visit.
+    # _portal_sign): the same fields, written in the same state (TECHNICIAN_FIELDS), and the
+    # technician then completes the visit (action_done) either way. Signed on a phone there is
+    # no paper: the signed record is filed on the visit (_file_signed_record), the customer
+    # downloads his copy.
 
     def _compute_portal_url(self):
         for visit in self:
@@ -660,15 +656,17 @@ class Visit(models.Model):
                 "/service-record/%s?access_token=%s" % (visit.id, visit.sudo().access_token))
 
     def _portal_can_sign(self):
-        """The record is signed on site, by the customer, once: while the visit is on site
-        and not signed yet (a visit's link works only then)."""
+        """The customer signs while the record may take his signature (the states where the
+        technician records it on the pad), once."""
         self.ensure_one()
-        return self.state == "in_progress" and not self.sudo().customer_signature
+        return "customer_signature" in TECHNICIAN_FIELDS.get(self.state, ()) \
+            and not self.sudo().customer_signature
 
     @api.multi
     def _portal_sign(self, signer, signature, evaluation=None, comment=None):
-        """The customer signs on his phone (the record's link): the same fields as on the
-        pad, written on behalf of the process (the customer is no user of the backend)."""
+        """The customer signs on his phone (the record's link): the fields the pad fills,
+        written on behalf of the process (the customer is no user of the backend), then the
+        signed record is filed."""
         self.ensure_one()
         signer = (signer or "").strip()
         if not self._portal_can_sign():
@@ -682,9 +680,10 @@ class Visit(models.Model):
         if evaluation in dict(EVALUATIONS):
             vals["customer_evaluation"] = evaluation
         self.sudo()._as_action().write(vals)
+        self._file_signed_record()
         return True
 
-    def _on_customer_signed(self):
+    def _file_signed_record(self):
         """The signed service record (both copies) is filed on the visit, and the chatter
         says who signed."""
         report = self.env.ref("after_sales_service.visit_report").sudo()
@@ -693,7 +692,9 @@ class Visit(models.Model):
             try:
                 pdf = report.render_qweb_pdf(visit.ids)[0]
             except UserError as error:  # no PDF converter: the signature is kept all the same
-                visit.message_post(body="%s %s" % (body, html_escape(error.name)),
+                visit.message_post(body=_("%(signed)s The signed record could not be filed: "
+                                          "%(error)s") % {"signed": body,
+                                                          "error": html_escape(error.name)},
                                    subtype="mail.mt_note")
                 continue
             name = "%s %s.pdf" % (visit.name, _("signed"))
@@ -714,10 +715,6 @@ class Visit(models.Model):
                                   "customer's phone instead.") % visit.partner_id.name)
         self._notify_customer("after_sales_service.mail_template_visit_sign")
         return True
-
-
-def _as_bytes(value):
-    return value.encode() if isinstance(value, str) else value
 
 
 def _is_signature(signature):
