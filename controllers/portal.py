@@ -99,9 +99,16 @@ class AfterSalesPortal(CustomerPortal):
         return None
 
     def _customer_lang(self, partner):
-        """Pages opened by a link without login speak the customer's language."""
-        if request.env.user._is_public() and partner.lang:
-            request.context = dict(request.context, lang=partner.lang)
+        """Pages opened by a link without login speak the customer's language, and show
+        times in his time zone (else the company's)."""
+        if request.env.user._is_public():
+            context = dict(request.context)
+            if partner.lang:
+                context["lang"] = partner.lang
+            tz = partner.tz or request.env.user.company_id.partner_id.tz
+            if tz:
+                context["tz"] = tz
+            request.context = context
         return request.env.lang
 
     def _pdf_response(self, report_xmlid, records, filename, data=None):
