@@ -36,6 +36,7 @@
         "data/queue_job_data.xml",
         "reports/report_assets.xml",
         "reports/report_layout.xml",
+        "data/mail_template_data.xml",
         "reports/request_reports.xml",
         "reports/return_reports.xml",
         "reports/complaint_reports.xml",
@@ -44,6 +45,7 @@
         "reports/parts_order_reports.xml",
         "reports/visit_reports.xml",
         "reports/statistics_reports.xml",
+        "reports/portal_reports.xml",
         "reports/request_report_views.xml",
         "reports/visit_technician_report_views.xml",
         "reports/satisfaction_report_views.xml",
@@ -82,6 +84,7 @@
         "views/statistics_export_views.xml",
         "views/res_config_settings_views.xml",
         "views/assets.xml",
+        "views/portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -93,5 +96,6 @@
         "demo/return_demo.xml",
         "demo/parts_demo.xml",
         "demo/contract_demo.xml",
+        "demo/portal_demo.xml",
     ],
 }

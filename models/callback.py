@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -17,6 +19,12 @@ REQUIRED_KINDS = ("yesno", "rating")
 # a rating as stars (the priority widget): its first value is "no star", cleared on save
 NO_RATING = "0"
 RATINGS = [(NO_RATING, "Not Rated")] + [(str(i), str(i)) for i in range(1, 6)]
+# the answer of a question kind on the online questionnaire: (field, choices; None: free text)
+ANSWER_FIELDS = {
+    "yesno": ("value_yesno", ("yes", "no")),
+    "rating": ("value_rating", tuple(str(i) for i in range(1, 6))),
+    "text": ("value_text", None),
+}
 
 
 class Callback(models.Model):
@@ -25,7 +33,7 @@ class Callback(models.Model):
     _name = "after_sales.callback"
     _description = "Callback"
     _inherit = ["after_sales.numbered.document", "after_sales.group.names.mixin",
-                "after_sales.job.mixin"]
+                "after_sales.job.mixin", "after_sales.portal.token"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
     _text_limits = {"note": TEXT_LENGTH}
@@ -370,6 +378,113 @@ class Callback(models.Model):
             })
         self._flag_overdue(callbacks.ids)
         return callbacks
+
+    # ------------------------------------------------------------------ online callback
+    # After a completed visit the customer gets a link to the questionnaire (/callback/<id>,
+    # no login needed): the answers fill this callback (channel "online") and record it as
+    # the phone callback does (action_done: unsatisfied answers open their follow-up). The
+    # link works once, until its expiry.
+
+    _owned_fields = _owned_fields + ("channel", "portal_expiry")
+
+    channel = fields.Selection([("phone", "Phone"), ("online", "Online")], default="phone",
+                               required=True, readonly=True, copy=False,
+                               help="How the customer answered: called back, or online "
+                                    "through the link of the invitation.")
+    portal_expiry = fields.Datetime("Online Link Valid Until", readonly=True, copy=False)
+    online_url = fields.Char("Online Questionnaire Link", compute="_compute_online_url",
+                             help="The customer's link to answer online (no login needed), "
+                                  "while it is valid.")
+
+    def _compute_portal_url(self):
+        for callback in self:
+            callback.portal_url = "/callback/%s" % callback.id
+
+    def _portal_link(self):
+        self.ensure_one()
+        return self._portal_full_url("/callback/%s?access_token=%s" % (
+            self.id, self.sudo().access_token))
+
+    def _compute_online_url(self):
+        for callback in self:
+            callback.online_url = callback.id and callback._portal_can_answer() \
+                and callback._portal_link()
+
+    def _portal_can_answer(self):
+        """The link works while the callback is to do, until it expires."""
+        self.ensure_one()
+        callback = self.sudo()
+        return callback.state == "todo" and bool(callback.portal_expiry) \
+            and callback.portal_expiry >= fields.Datetime.now()
+
+    @api.multi
+    def _portal_invite(self, automatic=False):
+        """Mail each customer the link to the questionnaire (a new link, valid for the
+        company's number of days). Automatic invitations (after a visit) follow the company's
+        switch. Returns the callbacks whose customer was invited."""
+        invited = self.browse()
+        for callback in self.sudo().filtered(lambda c: c.state == "todo"):
+            days = callback.company_id.after_sales_callback_link_days or 14
+            previous = (callback.access_token, callback.portal_expiry)
+            callback._portal_new_token()
+            callback._as_action().write({"portal_expiry": fields.Datetime.to_string(
+                fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=days))})
+            if callback._notify_customer(
+                    "after_sales_service.mail_template_callback_invitation",
+                    "after_sales_notify_callback" if automatic else None):
+                invited |= callback
+            else:  # nobody was told: the link stays as it was
+                callback._as_action().write({"access_token": previous[0],
+                                             "portal_expiry": previous[1]})
+        return invited.with_env(self.env)
+
+    @api.multi
+    def action_send_online_invitation(self):
+        """Button: mail the customer the link to answer the questionnaire online."""
+        for callback in self:
+            if callback.state != "todo":
+                raise UserError(_("Only callbacks to do can be answered online."))
+            if not callback.partner_id.email:
+                raise UserError(_("%s has no e-mail address.") % callback.partner_id.name)
+        if len(self._portal_invite()) != len(self):
+            raise UserError(_("The invitation could not be sent: set the company's e-mail "
+                              "address."))
+        return True
+
+    def _portal_answer(self, values, author=None):
+        """The customer's answers from the online questionnaire, {answer id: value}: checked
+        (every question but the free texts is answered, values from the question's choices),
+        written, then the callback is recorded as a phone callback is (action_done), online;
+        the link stops working. Returns {answer id: error message} (nothing written) or {}."""
+        self.ensure_one()
+        callback = self.sudo()
+        errors = {}
+        vals = {}
+        for answer in callback.answer_ids:
+            value = (values.get(answer.id) or "").strip()
+            field, choices = ANSWER_FIELDS[answer.kind]
+            if not value:
+                if answer.kind != "text":
+                    errors[answer.id] = _("Answer this question.")
+                continue
+            if choices and value not in choices:
+                errors[answer.id] = _("Choose one of the answers.")
+            elif len(value) > TEXT_LENGTH:
+                errors[answer.id] = _("The answer is too long.")
+            else:
+                vals[answer] = {field: value}
+        if errors:
+            return errors
+        for answer, answer_vals in vals.items():
+            answer.write(answer_vals)
+        callback._as_action().write({"channel": "online"})
+        callback.action_done()
+        callback._portal_new_token()
+        callback._as_action().write({"portal_expiry": False})
+        callback.message_post(body=_("Answered online by the customer."),
+                              author_id=(author or callback.partner_id).id,
+                              subtype="mail.mt_note")
+        return {}
 
 
 class CallbackAnswer(models.Model):

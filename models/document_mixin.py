@@ -530,6 +530,40 @@ class DocumentMixin(models.AbstractModel):
         return picking
 
 
+    # ------------------------------------------------------------------ customer notifications
+
+    @api.multi
+    def _notify_customer(self, template_xmlid, setting=None):
+        """Mail the customer of each document with mail template `template_xmlid`, in the
+        customer's language, as a message of the document's chatter (the customer's portal
+        thread), when the company's switch `setting` (a boolean of res.company) is on.
+        Documents whose customer has no e-mail address are skipped; without a sender address
+        (the company's, else the user's) a note says the customer was not told. Nothing is
+        sent while the module's data is loaded. Returns the documents notified."""
+        notified = self.browse()
+        if self.env.context.get("install_mode") or not self:
+            return notified
+        template = self.env.ref(template_xmlid)
+        for record in self.sudo():
+            company = record._document_company()
+            if setting and not company[setting]:
+                continue
+            customer = record.partner_id.commercial_partner_id
+            followers = record.message_partner_ids.filtered(
+                lambda p: p.email and p.commercial_partner_id == customer)
+            if not record.partner_id.email and not followers:
+                continue
+            if not (company.email or self.env.user.email):
+                record.message_post(body=_(
+                    "The customer was not sent \"%s\": the company has no e-mail "
+                    "address.") % template.name, subtype="mail.mt_note")
+                continue
+            record.message_post_with_template(template.id, author_id=company.partner_id.id,
+                                              message_type="comment")
+            notified |= record
+        return notified.with_env(self.env)
+
+
 class DocumentLine(models.AbstractModel):
     """The lines of a document follow it: a user changes them directly (a form, an RPC
     client) only while the document is in one of `_editable_states` (some fields longer,

@@ -65,6 +65,28 @@ class ResCompany(models.Model):
         help="The same for a period holding more service requests than this (0: no limit "
              "by size).")
 
+    # customer notifications (data/mail_template_data.xml): each mail on or off, and how long
+    # the link to the online satisfaction questionnaire works
+    after_sales_notify_registered = fields.Boolean(
+        "Notify: Request Registered", default=True,
+        help="Mail the customer the number and the deadline of each new service request.")
+    after_sales_notify_visit = fields.Boolean(
+        "Notify: Visit Scheduled", default=True,
+        help="Mail the customer the time and the technicians of an approved visit.")
+    after_sales_notify_shipped = fields.Boolean(
+        "Notify: Parts Shipped", default=True,
+        help="Mail the customer the tracking number of the parts shipped.")
+    after_sales_notify_resolved = fields.Boolean(
+        "Notify: Request Resolved", default=True,
+        help="Mail the customer when the service request is resolved.")
+    after_sales_notify_callback = fields.Boolean(
+        "Notify: Online Callback", default=True,
+        help="After a completed visit, mail the customer the link to the satisfaction "
+             "questionnaire, answered online without logging in.")
+    after_sales_callback_link_days = fields.Integer(
+        "Callback Link Valid (days)", default=14,
+        help="The link to the online questionnaire works this many days, and only once.")
+
     @api.model
     def create(self, vals):
         company = super(ResCompany, self).create(vals)

@@ -41,3 +41,15 @@ class ResConfigSettings(models.TransientModel):
             self.env["ir.config_parameter"].sudo().set_param(
                 CHUNK_PARAM, str(settings.after_sales_job_chunk_size or DEFAULT_CHUNK_SIZE))
         return result
+
+    # customer notifications
+    after_sales_notify_registered = fields.Boolean(
+        related="company_id.after_sales_notify_registered")
+    after_sales_notify_visit = fields.Boolean(related="company_id.after_sales_notify_visit")
+    after_sales_notify_shipped = fields.Boolean(related="company_id.after_sales_notify_shipped")
+    after_sales_notify_resolved = fields.Boolean(
+        related="company_id.after_sales_notify_resolved")
+    after_sales_notify_callback = fields.Boolean(
+        related="company_id.after_sales_notify_callback")
+    after_sales_callback_link_days = fields.Integer(
+        related="company_id.after_sales_callback_link_days")

@@ -1,11 +1,15 @@
 # -*- coding: utf-8 -*-
+import base64
+import io
 from datetime import datetime, time, timedelta
 
 import pytz
+from PIL import Image
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import html_escape
 
 from .document_mixin import (LINE_LENGTH, NAME_LENGTH, TEXT_LENGTH, ApprovalStep, document_action,
                              is_action_write)
@@ -58,7 +62,8 @@ class Visit(models.Model):
 
     _name = "after_sales.visit"
     _description = "On-Site Visit"
-    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin",
+                "after_sales.portal.token"]
     _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
     _reason_actions = ("reject", "cancel")
@@ -529,6 +534,8 @@ class Visit(models.Model):
         self._approve_step("approve")
         self.mapped("request_id").filtered(lambda r: r.state == "in_progress") \
             .action_set_waiting("visit")
+        self._notify_customer("after_sales_service.mail_template_visit_scheduled",
+                              "after_sales_notify_visit")
         return True
 
     @api.multi
@@ -735,8 +742,10 @@ class Visit(models.Model):
             request.action_resolve()
 
     def _on_visit_done(self):
-        """Every completed visit is followed by a service satisfaction callback."""
-        self.env["after_sales.callback"].sudo()._create_for_visits(self)
+        """Every completed visit is followed by a service satisfaction callback; the customer
+        is invited to answer it online."""
+        callbacks = self.env["after_sales.callback"].sudo()._create_for_visits(self)
+        callbacks._portal_invite(automatic=True)
         return True
 
     # ------------------------------------------------------------------ verification
@@ -770,6 +779,103 @@ class Visit(models.Model):
     def action_view_pickings(self):
         return self._window_action("stock.action_picking_tree_all",
                                    [("after_sales_visit_id", "in", self.ids)])
+
+    # ------------------------------------------------------------------ customer's signature
+    # The customer signs the service record on the technician's pad (the form's signature
+    # widget) or on his own phone through the record's link (portal page /service-record,
+    # _portal_sign): the same fields, written in the same state (TECHNICIAN_FIELDS), and the
+    # technician then completes the visit (action_done) either way. Signed on a phone there is
+    # no paper: the signed record is filed on the visit (_file_signed_record), the customer
+    # downloads his copy.
+
+    def _compute_portal_url(self):
+        for visit in self:
+            visit.portal_url = "/service-record/%s" % visit.id
+
+    sign_url = fields.Char("Signing Link", compute="_compute_sign_url",
+                           help="Open on the customer's phone: the customer reads the "
+                                "service record and signs it there, instead of on the pad.")
+
+    def _compute_sign_url(self):
+        for visit in self:
+            visit.sign_url = visit._portal_can_sign() and visit._portal_full_url(
+                "/service-record/%s?access_token=%s" % (visit.id, visit.sudo().access_token))
+
+    def _portal_can_sign(self):
+        """The customer signs while the record may take his signature (the states where the
+        technician records it on the pad), once."""
+        self.ensure_one()
+        return "customer_signature" in TECHNICIAN_FIELDS.get(self.state, ()) \
+            and not self.sudo().customer_signature
+
+    @api.multi
+    def _portal_sign(self, signer, signature, evaluation=None, comment=None):
+        """The customer signs on his phone (the record's link): the fields the pad fills,
+        written on behalf of the process (the customer is no user of the backend), then the
+        signed record is filed."""
+        self.ensure_one()
+        signer = (signer or "").strip()
+        if not self._portal_can_sign():
+            raise UserError(_("This service record can't be signed any more."))
+        if not signer:
+            raise UserError(_("Write your name."))
+        if not signature or not _is_signature(signature):
+            raise UserError(_("Sign in the box."))
+        vals = {"customer_signer": signer, "customer_signature": signature,
+                "customer_comment": (comment or "").strip() or self.customer_comment}
+        if evaluation in dict(EVALUATIONS):
+            vals["customer_evaluation"] = evaluation
+        self.sudo()._as_action().write(vals)
+        self._file_signed_record()
+        return True
+
+    def _file_signed_record(self):
+        """The signed service record (both copies) is filed on the visit, and the chatter
+        says who signed."""
+        report = self.env.ref("after_sales_service.visit_report").sudo()
+        for visit in self.sudo():
+            body = _("Service record signed by %s.") % html_escape(visit.customer_signer or "")
+            try:
+                pdf = report.render_qweb_pdf(visit.ids)[0]
+            except UserError as error:  # no PDF converter: the signature is kept all the same
+                visit.message_post(body=_("%(signed)s The signed record could not be filed: "
+                                          "%(error)s") % {"signed": body,
+                                                          "error": html_escape(error.name)},
+                                   subtype="mail.mt_note")
+                continue
+            name = "%s %s.pdf" % (visit.name, _("signed"))
+            attachment = self.env["ir.attachment"].sudo().create({
+                "name": name, "datas_fname": name, "datas": base64.b64encode(pdf),
+                "res_model": visit._name, "res_id": visit.id, "mimetype": "application/pdf"})
+            visit.message_post(body=body, attachment_ids=attachment.ids, subtype="mail.mt_note")
+        return True
+
+    @api.multi
+    def action_send_sign_link(self):
+        """Button: mail the customer the link to sign the service record on his phone."""
+        for visit in self:
+            if not visit._portal_can_sign():
+                raise UserError(_("%s is not on site, or already signed.") % visit.name)
+            if not visit.partner_id.email:
+                raise UserError(_("%s has no e-mail address: open the signing link on the "
+                                  "customer's phone instead.") % visit.partner_id.name)
+        self._notify_customer("after_sales_service.mail_template_visit_sign")
+        return True
+
+
+def _is_signature(signature):
+    """Whether `signature` (base64) is a PNG image with something drawn on it."""
+    try:
+        image = Image.open(io.BytesIO(base64.b64decode(signature)))
+        if image.format != "PNG":
+            return False
+        # on white (a pad's background may be transparent), the strokes are what is dark
+        image = image.convert("RGBA")
+        flat = Image.alpha_composite(Image.new("RGBA", image.size, (255, 255, 255, 255)), image)
+        drawn = flat.convert("L").point(lambda level: 255 if level < 200 else 0)
+        return drawn.getbbox() is not None
+    except Exception:  # pylint: disable=broad-except  # undecodable: not a signature
+        return False
 
 
 def _hours(hours):
