@@ -29,3 +29,12 @@ class VisitReport(models.AbstractModel):
             for line in visit.part_ids.filtered("qty_used"):
                 amounts[line.id] = line.qty_used * standard.part_price(line.product_id)
         return amounts
+
+
+class VisitCustomerReport(models.AbstractModel):
+    """The customer's copy alone (the portal's download and the copy filed when the customer
+    signs on a phone): the same values as the two-copy record."""
+
+    _name = "report.after_sales_service.visit_report_customer_document"
+    _inherit = "report.after_sales_service.visit_report_document"
+    _description = "Service Record (Customer's Copy)"

@@ -367,6 +367,7 @@ class TestReportForms(ReportsCase):
             "after_sales_service.request_report": self.request,
             "after_sales_service.fee_standard_report": self.fee_standard,
             "after_sales_service.visit_report": self.visit,
+            "after_sales_service.visit_report_customer": self.visit,
             "after_sales_service.callback_report": self.callback,
             "after_sales_service.complaint_handling_report": self.complaint,
             "after_sales_service.complaint_reply_report": self.complaint,
@@ -410,6 +411,8 @@ class TestReportForms(ReportsCase):
         titles = {
             "after_sales_service.request_report": ("Repair Registration Form", "报修登记表"),
             "after_sales_service.visit_report": ("Maintenance Service Record", "维护服务记录表"),
+            "after_sales_service.visit_report_customer": ("Maintenance Service Record",
+                                                          "维护服务记录表"),
             "after_sales_service.callback_report": ("Customer Service Callback Record",
                                                     "顾客服务回访记录单"),
             "after_sales_service.complaint_handling_report": ("Complaint Handling Form",

@@ -228,7 +228,7 @@ class TestStartBlockers(TechnicianCase):
         training = self._visit(state="approved", purpose="training", appointment_confirmed=True)
         mine = training.sudo(self.user_technician)
         self.assertEqual(mine.checklist_missing, "尚未附上培训资料。")
-        with self.assertRaisesRegex(UserError, "未附培训资料。"):
+        with self.assertRaisesRegex(UserError, "尚未附上培训资料。"):
             mine.action_start()
 
     def test_form_offers_arrival_only_when_clear(self):
