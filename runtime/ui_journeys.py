@@ -14,13 +14,18 @@ callback is answered unsatisfied and opens its follow-up, a return and a complai
 registered, the statistics show their tables and download the workbook and the PDF.
 
 Each step asserts what the user sees (the statusbar's state in Chinese, amounts, the new record
-in its list) and fails on a JavaScript error, an error in the server log, or an Odoo error
-dialog; a screenshot of each step goes to .logs/ui/NN_role_step.png. One line per step,
-`ok|FAIL role: step`, then `N passed, N failed`; exit 1 on any failure. A step that fails
-blocks the later steps of its journey (reported as FAIL, blocked), not the other journeys.
+in its list) and fails on a JavaScript error or a failed request in the browser, an error or a
+traceback in the server log, an Odoo error dialog or error notification, labels left in
+English on the addon's pages; a screenshot of each step goes to .logs/ui/NN_role_step.png
+(the whole page), its duration to .logs/ui/timings.txt. One line per step, `ok|FAIL role:
+step` (the reason indented below a FAIL), then `N passed, N failed`; exit 1 on any failure.
+A step that can't be done (an assertion on what it made, a missing button, a timeout) blocks
+the later steps of its journey (FAIL, blocked), not the other journeys; a defect seen on the
+way (an error logged, a wrong label) fails the step and its journey goes on.
 
 --reuse runs against the database and server already there (no fresh database, no set-up:
-the set-up is read from .logs/ui/setup.json), to work on the journeys themselves.
+the set-up is read from .logs/ui/setup.json), to work on the journeys themselves; with
+--from N it starts at step N with the records the earlier steps made (.logs/ui/state.json).
 """
 import argparse
 import datetime
@@ -243,6 +248,13 @@ class Run(object):
         self.findings[:] = []
         try:
             web = self.web(role, phone)
+            if web.broken or web.page.locator(".modal:visible").count():
+                # a step of this user stopped half-way (a dialog, a form being edited):
+                # start again from a fresh web client
+                web.page.goto(self.base + "/web")
+                web.page.locator(".o_web_client").wait_for()
+                web.settle()
+            web.broken = False
             web.js_errors[:] = []
             web.notes[:] = []
             web.failed_requests[:] = []
@@ -263,7 +275,10 @@ class Run(object):
             problems = []
         problems += ["server: %s" % p for p in self.server_log.problems()]
         if web is not None:
-            self.check_language(web)
+            try:
+                self.check_language(web)
+            except Exception as exc:  # the page is gone: nothing to read
+                problems.append("labels not checked: %s" % str(exc).splitlines()[0])
         problems = list(self.findings) + problems
         if web is not None:
             what = fn.__name__[len(role) + 1:] if fn.__name__.startswith(role + "_") \
@@ -277,6 +292,8 @@ class Run(object):
         if error:
             # the step did not get through: the rest of its journey can't be done
             self.failed_chains[chain] = label
+            if web is not None:
+                web.broken = True
         if problems:
             # errors in the browser or the server fail the step; what it made is there, so
             # its journey goes on
@@ -307,12 +324,11 @@ class Run(object):
 
     def _result(self, ok, label, error=None, seconds=0.0):
         self.results.append((ok, label, error))
-        line = "%s %s" % ("ok" if ok else "FAIL", label)
-        if seconds:
-            line += " (%.0fs)" % seconds
+        print("%s %s" % ("ok" if ok else "FAIL", label), flush=True)
         if error:
-            line += "\n     %s" % error
-        print(line, flush=True)
+            print("     %s" % error, flush=True)
+        with open(os.path.join(LOGS, "timings.txt"), "a") as timings:
+            timings.write("%5.1fs %s\n" % (seconds, label))
         return ok
 
 
@@ -957,7 +973,7 @@ def main():
     server = None
     if not args.reuse:
         for name in os.listdir(LOGS):
-            if name.endswith((".png", ".traceback", ".xlsx", ".pdf")):
+            if name.endswith((".png", ".traceback", ".xlsx", ".pdf")) or name == "timings.txt":
                 os.unlink(os.path.join(LOGS, name))
         print("test-ui: fresh database %s with demo data and zh_CN" % args.db, flush=True)
         fresh_database(args.db)

@@ -1,9 +1,11 @@
 """Driving Odoo 11's web client as a user does, for the browser journeys (ui_journeys.py).
 
 Elements are found by what does not change with wording or menu layout: field names
-(`[name=partner_id]`), button names (`button[name=action_submit]`), menu xml ids
-(`[data-menu-xmlid=...]`), statusbar values (`data-value`). Every helper waits for the web
-client to be idle (no RPC in flight, no blocked UI) before it returns, and raises
+(`[name=partner_id]`), button names (header buttons, which Odoo 11 renders without their name,
+by their place among the header buttons of the user's form view, read from the view
+definition, their label checked against it), menu xml ids (`[data-menu-xmlid=...]`, the
+action's URL when a menu is gone), statusbar values (`data-value`). Every helper waits for the
+web client to be idle (no RPC in flight, no blocked UI) before it returns, and raises
 `StepFailure` with what the user would have seen when something is not there.
 """
 import re
@@ -29,12 +31,14 @@ class Web(object):
         self.failed_requests = []
         self.downloads = []
         self.notes = []
+        self.broken = False  # a step of this user stopped half-way (see Run.step)
         page.on("download", lambda d: self.downloads.append(d.url))
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_failed)
         page.on("console", self._on_console)
         page.on("pageerror", lambda e: self.js_errors.append("pageerror: %s" % e))
+        page.on("dialog", lambda dialog: dialog.accept())  # leaving a page being edited
         page.set_default_timeout(TIMEOUT)
 
     # ------------------------------------------------------------------ events
@@ -230,8 +234,11 @@ class Web(object):
             target = widget.locator("input, textarea").first
         target.click()
         target.fill(str(value))
-        target.press("Tab") if tag != "TEXTAREA" else target.evaluate(
-            "e => e.dispatchEvent(new Event('change', {bubbles: true}))")
+        if target.evaluate("e => e.tagName") == "TEXTAREA":
+            # Tab would not leave a text box of a one2many row: tell the field it changed
+            target.evaluate("e => e.dispatchEvent(new Event('change', {bubbles: true}))")
+        else:
+            target.press("Tab")
         self.settle()
 
     def select(self, name, value, scope=None):
@@ -256,8 +263,8 @@ class Web(object):
         target.press("Enter")
         self.page.wait_for_timeout(100)
         target.press("Tab")
-        self.page.keyboard.press("Escape") if self.page.locator(
-            ".bootstrap-datetimepicker-widget:visible").count() else None
+        if self.page.locator(".bootstrap-datetimepicker-widget:visible").count():
+            self.page.keyboard.press("Escape")  # the picker stays open over the form
         self.settle()
 
     def many2one(self, name, text, choose=None, scope=None):
@@ -273,7 +280,8 @@ class Web(object):
             item.first.wait_for(timeout=15000)
         except Exception:
             shown = self.page.locator("ul.ui-autocomplete:visible li a").all_inner_texts()
-            raise StepFailure("no suggestion '%s' for %s (shown: %s)" % (choose, name, shown))
+            raise StepFailure("no suggestion '%s' for %s (shown: %s)"
+                              % (choose, name, shown)) from None
         item.first.click()
         self.settle()
 
@@ -487,7 +495,7 @@ class Web(object):
         """Labels on screen still in English on a zh_CN page: field labels, column heads,
         tabs, separators, header and statusbar buttons, smart button texts; and breadcrumbs
         that name a record by its technical id ('after_sales.statistics,1')."""
-        return self.page.evaluate("""() => {
+        return self.page.evaluate(r"""() => {
             const sel = ['.o_content .o_form_label', '.o_content thead th',
                 '.o_content .o_horizontal_separator', '.o_content .o_notebook .nav-tabs a',
                 '.o_content .o_statusbar_buttons_base button',
@@ -513,6 +521,8 @@ class Web(object):
         size = self.page.viewport_size
         height = self.page.evaluate(
             "() => { var c = document.querySelector('.o_content');"
+            " document.querySelectorAll('*').forEach(function (e) {"
+            "   if (e.scrollTop) { e.scrollTop = 0; } }); window.scrollTo(0, 0);"
             " var h = c ? c.scrollHeight + c.getBoundingClientRect().top : 0;"
             " return Math.max(h, document.documentElement.scrollHeight); }")
         tall = min(max(int(height), size["height"]), 6000)
@@ -524,6 +534,7 @@ class Web(object):
         finally:
             if tall > size["height"]:
                 self.page.set_viewport_size(size)
+
 
 def _click(locator, tries=5):
     """Click an element that may still be moving (drawers and dropdowns slide in)."""
