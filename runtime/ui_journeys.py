@@ -68,7 +68,7 @@ def fresh_database(db):
         os.unlink(log_path)
     rc = subprocess.run([dbtools.ODOO, "-d", db, "-i", "after_sales_service",
                          "--load-language=zh_CN", "--stop-after-init", "--log-level=warn",
-                         "--logfile=%s" % log_path]).returncode
+                         "--logfile=%s" % log_path], check=False).returncode
     problems = ui_check.server_problems(log_path)
     if rc or problems:
         print("\n".join(problems))
@@ -165,7 +165,7 @@ def save_state(state):
     """What the journeys made so far (to resume with --reuse --from N while working on them)."""
     def encode(value):
         return {"__dt__": value.isoformat()} if isinstance(value, datetime.datetime) else value
-    with open(STATE, "w") as f:
+    with open(STATE, "w", encoding="utf-8") as f:
         json.dump({k: encode(v) for k, v in state.items()}, f, ensure_ascii=False, indent=1)
 
 
@@ -174,7 +174,7 @@ def load_state():
         if isinstance(value, dict) and "__dt__" in value:
             return datetime.datetime.fromisoformat(value["__dt__"])
         return value
-    with open(STATE) as f:
+    with open(STATE, encoding="utf-8") as f:
         return {k: decode(v) for k, v in json.load(f).items()}
 
 
@@ -265,7 +265,8 @@ class Run(object):
             error = str(exc)
         except Exception as exc:  # a timeout or a missing element: what the user would see
             error = "%s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
-            with open(os.path.join(LOGS, "%02d.traceback" % number_), "w") as out:
+            path = os.path.join(LOGS, "%02d.traceback" % number_)
+            with open(path, "w", encoding="utf-8") as out:
                 traceback.print_exc(file=out)
         if web is not None:
             time.sleep(0.2)
@@ -327,7 +328,7 @@ class Run(object):
         print("%s %s" % ("ok" if ok else "FAIL", label), flush=True)
         if error:
             print("     %s" % error, flush=True)
-        with open(os.path.join(LOGS, "timings.txt"), "a") as timings:
+        with open(os.path.join(LOGS, "timings.txt"), "a", encoding="utf-8") as timings:
             timings.write("%5.1fs %s\n" % (seconds, label))
         return ok
 
@@ -363,7 +364,7 @@ class Journeys(object):
         """The statusbar shows this state, by its Chinese label."""
         label = self.label(model, value)
         web.expect_status(value, label)
-        self.check(re.search(u"[\u3400-\u9fff]", label),
+        self.check(re.search("[\u3400-\u9fff]", label),
                    "the state %s of %s has no Chinese label: %r" % (value, model, label))
 
     def shown_datetime(self, utc_string):
@@ -668,7 +669,8 @@ class Journeys(object):
         self.s["arrival"] = local_dt(visit["date_arrival"])
         shown = web.value("date_arrival")
         expect(shown == self.shown_datetime(visit["date_arrival"]),
-               "arrival shows %r, expected %r" % (shown, self.shown_datetime(visit["date_arrival"])))
+               "arrival shows %r, expected %r" % (
+                   shown, self.shown_datetime(visit["date_arrival"])))
 
     def technician_records_work_and_parts(self, web):
         web.edit()
@@ -981,12 +983,12 @@ def main():
     try:
         ui_check.wait_for_login(base)
         if args.reuse:
-            with open(setup_path) as f:
+            with open(setup_path, encoding="utf-8") as f:
                 data = json.load(f)
             rpc = ui_setup.Rpc(base, args.db)
         else:
             rpc, data = ui_setup.setup(base, args.db)
-            with open(setup_path, "w") as f:
+            with open(setup_path, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, indent=1)
         print("test-ui: users and the customer's serial set up; journeys in Chromium",
               flush=True)

@@ -87,7 +87,8 @@ class Web(object):
 
     def check_errors(self):
         """An Odoo error dialog or error notification on screen fails the step with its text."""
-        dialog = self.page.locator(".modal:visible .o_dialog_warning, .modal:visible .o_dialog_error")
+        dialog = self.page.locator(".modal:visible .o_dialog_warning,"
+                                   " .modal:visible .o_dialog_error")
         if dialog.count():
             title = self.page.locator(".modal:visible .modal-title").first.inner_text()
             raise StepFailure("error dialog '%s': %s" % (
