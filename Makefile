@@ -2,6 +2,7 @@
 PY      := .venv/bin/python
 DB      ?= after_sales
 TEST_DB ?= after_sales_test
+UI_DB   ?= after_sales_ui
 PORT    ?= 8069
 LONGPOLLING_PORT ?= 8072
 # make run WORKERS=4: Odoo's prefork server, sized for this 2-core, 24 GB machine: one cron
@@ -14,7 +15,7 @@ PREFORK = --workers=$(WORKERS) --max-cron-threads=1 --longpolling-port=$(LONGPOL
 	--limit-time-cpu=600 --limit-time-real=1200 \
 	--load=web,queue_job --config=runtime/queue_job.conf
 
-.PHONY: setup db run test test-runtime odoo-suite ui-check screenshots bench bench-peers pot lint stop-db clean
+.PHONY: setup db run test test-ui test-runtime odoo-suite ui-check screenshots bench bench-peers pot lint stop-db clean
 
 setup:
 	@bash runtime/setup.sh
@@ -33,6 +34,13 @@ run: db
 ## (make test ONLY=test_visit,test_rpc: just those test files, for a quick loop)
 test: db
 	@$(PY) runtime/run_tests.py --db $(TEST_DB) --install after_sales_service $(if $(ONLY),--only $(ONLY))
+
+## make test-ui: each role's journey clicked through the web client in Chromium, in zh_CN, on a
+## fresh database with demo data; one line per step, last line "N passed, N failed"
+## (screenshots in .logs/ui/; UI_PORT=8104 serves on that port instead of a free one)
+test-ui: db
+	@bash runtime/setup.sh --ui
+	@$(PY) runtime/ui_journeys.py --db $(UI_DB) $(if $(UI_PORT),--port $(UI_PORT))
 
 ## the runtime's own tests (each compatibility fix)
 test-runtime: setup
