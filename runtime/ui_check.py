@@ -56,16 +56,21 @@ def browse(base, problems):
         page.fill("input[name=login]", "admin")
         page.fill("input[name=password]", "admin")
         page.click("button[type=submit]")
-        app = page.locator('[data-menu-xmlid="after_sales_service.after_sales_root_menu"]')
-        app.first.wait_for(state="visible", timeout=120000)
+        page.locator(".o_web_client").wait_for(timeout=120000)
+        # OCA web_responsive: the applications are in the app drawer, opened by its toggle
+        toggle = page.locator(".app-drawer-toggle:visible, .o_menu_toggle:visible")
+        toggle.first.wait_for(state="visible", timeout=120000)
+        if not page.locator(".drawer-open").count():
+            toggle.first.click()
+        app = page.locator('a[data-menu-xmlid="after_sales_service.after_sales_root_menu"]')
+        app.first.wait_for(state="visible", timeout=60000)
         page.wait_for_timeout(1000)
         page.screenshot(path=os.path.join(LOGS, "ui_home.png"))
         app.first.click()
-        # Odoo 11 Community: the app's sections in the left panel, its first action opened
-        page.locator(".oe_secondary_menu:visible").get_by_text("Service Requests").first.wait_for(
-            state="visible", timeout=60000)
-        page.locator(".o_kanban_view, .o_list_view").first.wait_for(state="visible",
-                                                                   timeout=60000)
+        # the app's sections in the navbar, its first action (the dashboard) opened
+        page.locator('a[data-menu-xmlid="after_sales_service.request_menu"]').first.wait_for(
+            state="attached", timeout=60000)
+        page.locator(".o_content > *").first.wait_for(state="visible", timeout=60000)
         page.wait_for_timeout(1500)
         page.screenshot(path=os.path.join(LOGS, "ui_after_sales.png"))
         browser.close()
