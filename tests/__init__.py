@@ -18,6 +18,7 @@ from . import test_rpc
 from . import test_input_rules
 from . import test_warranty
 from . import test_company
+from . import test_demo
 from . import test_jobs
 from . import test_mail_intake
 from . import test_portal
