@@ -400,17 +400,49 @@ class Web(object):
     # ------------------------------------------------------------------ x2many
 
     def add_line(self, name, scope=None):
-        """'Add an item' of an editable one2many list; returns the row being edited."""
+        """Add a line to a one2many as the screen offers it: 'Add an item' of an editable list
+        (returns the row being edited), or the Create button of a kanban of lines (returns
+        the line's form, in a dialog). Returns (scope, in_dialog); close_line() keeps it."""
         widget = self.show_field(name, scope)
-        widget.locator(".o_field_x2many_list_row_add a").first.click()
+        add = widget.locator(".o_field_x2many_list_row_add a")
+        if add.count():
+            add.first.click()
+            self.settle()
+            row = widget.locator("tr.o_selected_row")
+            row.first.wait_for()
+            return row.first, False
+        create = widget.locator(".o-kanban-button-new")
+        if not create.count():
+            raise StepFailure("no way to add a line to %s" % name)
+        create.first.click()
         self.settle()
-        row = widget.locator("tr.o_selected_row")
-        row.first.wait_for()
-        return row.first
+        self.page.locator(".modal:visible .o_form_view").last.wait_for()
+        return self.page.locator(".modal:visible").last, True
+
+    def x2many_mode(self, name, scope=None):
+        """'list' or 'kanban': how a one2many shows its lines."""
+        widget = self.show_field(name, scope)
+        return "kanban" if "o_field_x2many_kanban" in (widget.get_attribute("class") or "") \
+            else "list"
 
     def rows(self, name, scope=None):
         widget = self.show_field(name, scope)
         return widget.locator("tbody tr.o_data_row")
+
+    def cell(self, x2many, row_index, field):
+        """The text of a line's cell in a one2many list, found by the column's field name
+        (Odoo 11 keeps it as jQuery data on the column head, not as an attribute)."""
+        widget = self.show_field(x2many)
+        text = widget.evaluate("""(e, args) => {
+            const heads = Array.from(e.querySelectorAll('thead th'));
+            const index = heads.findIndex(th => window.$(th).data('name') === args[1]);
+            const row = e.querySelectorAll('tbody tr.o_data_row')[args[0]];
+            if (index < 0 || !row) return null;
+            return row.children[index].innerText.trim();
+        }""", [row_index, field])
+        if text is None:
+            raise StepFailure("no column %s in line %d of %s" % (field, row_index + 1, x2many))
+        return text
 
     def edit_cell(self, x2many, row_index, field):
         """Click a cell of an editable list to put its row in edition; returns the row."""
@@ -439,10 +471,13 @@ class Web(object):
         return self.page.locator(".modal:visible").last, True
 
     def close_line(self, in_dialog):
-        """Keep the line edited by open_line (the dialog's Save)."""
+        """Keep the line edited by open_line or add_line: its dialog's first button (Save,
+        or Save & Close; not Save & New)."""
         if in_dialog:
-            self.page.locator(".modal:visible .modal-footer .btn-primary").last.click()
+            modal = self.page.locator(".modal:visible").last
+            modal.locator(".modal-footer .btn-primary").first.click()
             self.settle()
+            modal.wait_for(state="hidden")
 
     # ------------------------------------------------------------------ lists and kanban
 
@@ -508,7 +543,8 @@ class Web(object):
                 const t = (e.innerText || '').trim();
                 const crumb = e.matches('.breadcrumb li');
                 const english = crumb ? /^[a-z_.]+,\d+$/.test(t)
-                    : /[A-Za-z]{3,}/.test(t) && !/[\u3400-\u9fff]/.test(t);
+                    : /[A-Za-z]{3,}/.test(t) && !/[\u3400-\u9fff]/.test(t)
+                      && !/^(https?:\/\/|[\w.+-]+@)\S+$/.test(t);  // a link, an address
                 if (english && !out.includes(t)) out.push(t);
             }
             return out;
