@@ -123,17 +123,7 @@ def save_state(state):
 
 
 def start_odoo(db, peer_path):
-    import odoo11_py311
-    odoo11_py311.apply()
-    import odoo
-    os.environ["PATH"] = os.path.join(ROOT, ".node", "node_modules", ".bin") + os.pathsep \
-        + os.environ.get("PATH", "")
-    pg_args = subprocess.check_output([os.path.join(RUNTIME, "pg.sh"), "args"],
-                                      universal_newlines=True).split()
-    odoo.tools.config.parse_config(pg_args + [
-        "--addons-path=%s" % addons_path(peer_path),
-        "--data-dir=%s" % os.path.join(ROOT, ".odoo-data"), "--log-level=warn", "-d", db])
-    return odoo, odoo.registry(db)
+    return bench.start_odoo(db, addons_path(peer_path))
 
 
 # ---------------------------------------------------------------------- measuring

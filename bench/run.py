@@ -80,8 +80,9 @@ def save_state(state):
 
 
 def odoo_run(db, *args):
-    subprocess.run([dbtools.ODOO, "-d", db, "--stop-after-init", "--log-level=warn"]
-                   + list(args), check=True)
+    # the addon's demo data makes its users in Chinese: zh_CN is loaded with it
+    subprocess.run([dbtools.ODOO, "-d", db, "--stop-after-init", "--log-level=warn",
+                    "--load-language=zh_CN"] + list(args), check=True)
 
 
 def prepare_database(args, scale):
@@ -112,7 +113,9 @@ def describe(scale):
 # ---------------------------------------------------------------------- Odoo in-process
 
 
-def start_odoo(db):
+def start_odoo(db, addons_path=None):
+    """Odoo in this process on `db`, with the runtime's fixes (as runtime/odoo-bin); the
+    addons path is the addon's unless given (bench/peers.py adds the peers')."""
     import odoo11_py311
     odoo11_py311.apply()
     import odoo
@@ -121,7 +124,7 @@ def start_odoo(db):
     pg_args = subprocess.check_output([os.path.join(RUNTIME, "pg.sh"), "args"],
                                       text=True).split()
     odoo.tools.config.parse_config(pg_args + [
-        "--addons-path=%s" % os.path.join(ROOT, ".addons"),
+        "--addons-path=%s" % (addons_path or os.path.join(ROOT, ".addons")),
         "--data-dir=%s" % os.path.join(ROOT, ".odoo-data"), "--log-level=warn", "-d", db])
     return odoo, odoo.registry(db)
 

@@ -76,6 +76,18 @@ class AfterSalesCase(SavepointCase):
         # CJK fonts map some characters to compatibility forms (⼯ for 工): compare the text
         return unicodedata.normalize("NFKC", text)
 
+    def _approved_visit(self, request, user=None):
+        """A repair visit of the request (appointment agreed, the test technician), submitted
+        by `user` (the test's user by default) and approved by the general manager."""
+        visit = self.env["after_sales.visit"].sudo(user or self.env.user).create({
+            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
+            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
+            "product_ids": [(6, 0, self.product.ids)],
+            "technician_ids": [(6, 0, self.user_technician.ids)]})
+        visit.action_submit()
+        visit.sudo(self.user_gm).action_approve()
+        return visit.with_env(self.env)
+
     @classmethod
     def _create_user(cls, login, groups, company=None):
         group_ids = [cls.env.ref(xmlid).id for xmlid in groups + ["base.group_user"]]

@@ -239,13 +239,7 @@ class TestChunkedCrons(JobsCase):
             "user_id": self.user_as.id, "product_id": self.product.id,
             "date_delivered": fields.Date.context_today(self.customer)})
         request.action_start()
-        visit = self.env["after_sales.visit"].create({
-            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
-            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
-            "product_ids": [(6, 0, self.product.ids)],
-            "technician_ids": [(6, 0, self.user_technician.ids)]})
-        visit.action_submit()
-        visit.sudo(self.user_gm).action_approve()
+        visit = self._approved_visit(request)
         visit.action_start()
         visit.write({"date_arrival": "2026-11-20 09:00:00",
                      "date_departure": "2026-11-20 11:00:00", "arrival_confirmed": True,

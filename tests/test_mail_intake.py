@@ -379,14 +379,7 @@ class TestCustomerNotifications(AfterSalesCase):
         return order.with_env(self.env)
 
     def _visit(self, request):
-        visit = self.env["after_sales.visit"].sudo(self.user_as).create({
-            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
-            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
-            "product_ids": [(6, 0, self.product.ids)],
-            "technician_ids": [(6, 0, self.user_technician.ids)]})
-        visit.action_submit()
-        visit.sudo(self.user_gm).action_approve()
-        return visit.with_env(self.env)
+        return self._approved_visit(request, self.user_as)
 
     def _complete(self, visit):
         visit = visit.sudo(self.user_technician)
