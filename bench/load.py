@@ -160,7 +160,8 @@ def start_server(args):
         os.unlink(SERVER_LOG)
     cmd = [ODOO_WRAPPER, "-d", args.db, "--db-filter=^%s$" % args.db,
            "--http-port=%s" % args.port, "--logfile=%s" % SERVER_LOG,
-           "--log-level=info"] + prefork_options(args.longpolling_port)
+           "--log-level=info", "--log-handler=werkzeug:WARNING"] \
+        + prefork_options(args.longpolling_port)
     say("server: %s", " ".join(cmd[1:]))
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                               start_new_session=True, cwd=ROOT)
@@ -223,6 +224,7 @@ class MemorySampler(object):
         import threading
         self.master_pid = master_pid
         self.peak = {}
+        self.load = []  # the machine's 1-minute load average
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -237,6 +239,7 @@ class MemorySampler(object):
     def run(self):
         import psutil
         while not self.stopped.wait(2):
+            self.load.append(os.getloadavg()[0])
             try:
                 with open(SERVER_LOG, errors="replace") as f:
                     cron_pids = {int(p) for p in re.findall(r"WorkerCron \((\d+)\) alive",
@@ -254,6 +257,12 @@ class MemorySampler(object):
         self.stopped.set()
         return ", ".join("%s %d/%d MB" % (kind, rss / 2 ** 20, vms / 2 ** 20)
                          for kind, (rss, vms) in sorted(self.peak.items()))
+
+    def load_average(self):
+        if not self.load:
+            return "n/a"
+        return "%.1f on average, %.1f at most (%s cores)" % (
+            sum(self.load) / len(self.load), max(self.load), os.cpu_count())
 
 
 def server_retries():
@@ -408,6 +417,11 @@ class Transport(xmlrpc.client.Transport):
         connection = super(Transport, self).make_connection(host)
         connection.timeout = self.timeout
         return connection
+
+    def request(self, host, handler, request_body, verbose=False):
+        # once: xmlrpc.client sends a request again by itself when the connection breaks (a
+        # killed worker may have committed it): the client decides instead (Client.op)
+        return self.single_request(host, handler, request_body, verbose)
 
 
 def classify(error):
@@ -1130,6 +1144,7 @@ def main():
         if round_trip is None:
             failures.append("long-polling after the restart: no message")
         say("memory, largest resident/virtual size: %s", memory.stop())
+        say("machine load (1-minute load average) during the run: %s", memory.load_average())
     finally:
         if not args.keep:
             stop_server(server)
