@@ -482,8 +482,7 @@ class Client(object):
 
     def login(self, role):
         if role not in self.uids:
-            uid, login = self.data["users"]["%s:%s" % (self.cid, role)]
-            self.uids[role] = uid
+            self.uids[role] = self.data["users"]["%s:%s" % (self.cid, role)][0]
         return self.uids[role]
 
     def _xmlrpc(self, role, model, method, args, kwargs):
@@ -1020,7 +1019,7 @@ def report(results, seconds, label):
             shown.add((kind, op_kind))
             print("    %s in %s: %s" % (kind, op_kind, text.strip().splitlines()[-1][:300]
                                         if text.strip() else ""))
-    return errors, len(ops), bugs
+    return errors, bugs
 
 
 def run_phase(args, data, phase, chaos=None):
@@ -1112,7 +1111,7 @@ def main():
             all_results += results
             for event in events:
                 say(event)
-            errors, count, bugs = report(results, seconds, label)
+            errors, bugs = report(results, seconds, label)
             for bug in bugs:
                 print(bug[2])
                 failures.append("client bug")

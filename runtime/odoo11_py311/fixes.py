@@ -438,8 +438,6 @@ def py311_setrlimit_integers(server):
     server.resource = proxy
 
 
-
-
 # Odoo 11's RPC layer (odoo/service/model.py check) runs a transaction again when it lost a
 # concurrent update: MAX_TRIES_ON_CONCURRENCY_FAILURE = 5 more tries, after a random wait of up
 # to 2 ** tries seconds. Here: 10 more tries, each wait at most CONCURRENCY_WAIT_MAX seconds.
@@ -472,6 +470,7 @@ def rpc_concurrency_retries(model):
     proxy._odoo11_py311 = True
     model.random = proxy  # check() is the module's only user of random
     model.MAX_TRIES_ON_CONCURRENCY_FAILURE = CONCURRENCY_TRIES
+
 
 # While PostgreSQL is down or restarting, clients get this instead of psycopg2's own text ("the
 # database system is shutting down", "connection already closed"...). Odoo translates through
@@ -597,7 +596,6 @@ def db_unavailable_messages(http):
     Accept-Language, as a UserError (XML-RPC fault code 2 and its string, JSON-RPC
     "user_error" shown by the web client as a warning) or, for a page, HTTP 503 with
     Retry-After; the session is kept. The original error is still logged."""
-    import threading
     import werkzeug.wrappers
     import odoo
     from odoo.modules.registry import Registry
@@ -706,20 +704,20 @@ def db_unavailable_messages(http):
             if not db_unavailable(error):
                 raise
             httprequest = environ.get("werkzeug.request") or werkzeug.wrappers.Request(environ)
-            error = unavailable(error, _json_request_lang(httprequest),
-                                httprequest.headers.get("Accept-Language"))
+            answer = unavailable(error, _json_request_lang(httprequest),
+                                 httprequest.headers.get("Accept-Language"))
             if httprequest.mimetype in ("application/json", "application/json-rpc"):
                 try:
                     request_id = json.loads(httprequest.get_data().decode("utf-8")).get("id")
                 except (ValueError, AttributeError):
                     request_id = None
-                body = {"jsonrpc": "2.0", "id": request_id, "error": json_error(error)}
+                body = {"jsonrpc": "2.0", "id": request_id, "error": json_error(answer)}
                 response = werkzeug.wrappers.Response(json.dumps(body),
                                                       mimetype="application/json")
             else:
                 response = werkzeug.wrappers.Response(
                     "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Odoo</title>"
-                    "</head><body><p>%s</p></body></html>" % error.name, status=503,
+                    "</head><body><p>%s</p></body></html>" % answer.name, status=503,
                     mimetype="text/html", headers=[("Retry-After", "5")])
             return response(environ, start_response)
 
