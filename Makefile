@@ -2,16 +2,20 @@
 PY      := .venv/bin/python
 DB      ?= after_sales
 TEST_DB ?= after_sales_test
+UI_DB   ?= after_sales_ui
 PORT    ?= 8069
 LONGPOLLING_PORT ?= 8072
 # make run WORKERS=4: Odoo's prefork server, sized for this 2-core, 24 GB machine: one cron
 # worker, the long-polling (gevent) server on LONGPOLLING_PORT, a worker recycled past 2 GB
-# and killed past 2.5 GB of memory, 10 minutes of CPU and 20 of real time per request.
+# and killed past 2.5 GB of memory, 10 minutes of CPU and 20 of real time per request (a
+# background job too: the job runner has a worker run it); queue_job's job runner in the main
+# process (server-wide module) with the channels of runtime/queue_job.conf.
 PREFORK = --workers=$(WORKERS) --max-cron-threads=1 --longpolling-port=$(LONGPOLLING_PORT) \
 	--limit-memory-soft=2147483648 --limit-memory-hard=2684354560 \
-	--limit-time-cpu=600 --limit-time-real=1200
+	--limit-time-cpu=600 --limit-time-real=1200 \
+	--load=web,queue_job --config=runtime/queue_job.conf
 
-.PHONY: setup db run test test-runtime odoo-suite ui-check bench pot lint stop-db clean
+.PHONY: setup db run test test-ui test-runtime odoo-suite ui-check screenshots bench bench-peers pot lint stop-db clean
 
 setup:
 	@bash runtime/setup.sh
@@ -31,6 +35,13 @@ run: db
 test: db
 	@$(PY) runtime/run_tests.py --db $(TEST_DB) --install after_sales_service $(if $(ONLY),--only $(ONLY))
 
+## make test-ui: each role's journey clicked through the web client in Chromium, in zh_CN, on a
+## fresh database with demo data; one line per step, last line "N passed, N failed"
+## (screenshots in .logs/ui/; UI_PORT=8104 serves on that port instead of a free one)
+test-ui: db
+	@bash runtime/setup.sh --ui
+	@$(PY) runtime/ui_journeys.py --db $(UI_DB) $(if $(UI_PORT),--port $(UI_PORT))
+
 ## the runtime's own tests (each compatibility fix)
 test-runtime: setup
 	@$(PY) -m unittest discover -s runtime/tests -t runtime -v
@@ -45,9 +56,19 @@ ui-check: db
 	@bash runtime/setup.sh --ui
 	@$(PY) runtime/ui_check.py http://localhost:$(PORT) $(DB)
 
+## the README's screenshots (request form, phone visit, service record) from the demo
+screenshots: db
+	@bash runtime/setup.sh --ui
+	@$(PY) runtime/readme_screenshots.py
+
 ## make bench [SCALE=100000]: statistics timings on generated data (median of several runs)
 bench: db
 	@$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE))
+
+## make bench-peers [ROUNDS=15]: the flows against Odoo's mrp_repair and OCA helpdesk_mgmt,
+## interleaved in one process; last line "peers: N of M goals met"
+bench-peers: db
+	@$(PY) bench/peers.py $(if $(ROUNDS),--rounds $(ROUNDS))
 
 ## make load [CLIENTS=8 OPS=1000]: the production set-up under load: the prefork server (4 workers,
 ## a cron worker, long-polling) on a fresh database in a PostgreSQL cluster of its own

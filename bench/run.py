@@ -745,7 +745,7 @@ def main():
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF timing")
     args = parser.parse_args()
     n = args.scale
-    scale = {"requests": n, "cancel": n // 100, "visits": n // 5, "callbacks": n // 2,
+    scale = {"requests": n, "cancelled": n // 100, "visits": n // 5, "callbacks": n // 2,
              "complaints": n // 20,
              "returns": n // 50, "parts_orders": n // 10, "claims": n // 100,
              "customers": max(n // 20, 10), "products": 200, "technicians": 50}

@@ -3,6 +3,9 @@
 from . import document_mixin
 from . import numbered_document
 from . import charge_mixin
+from . import group_names_mixin
+from . import job_mixin
+from . import portal_access
 # Odoo's models the addon extends
 from . import res_company
 from . import res_config_settings
@@ -18,6 +21,7 @@ from . import account_invoice
 from . import account_invoice_line
 from . import account_move
 from . import account_move_line
+from . import mail_thread
 # the addon's own models
 from . import team
 from . import sla_rule
@@ -41,3 +45,4 @@ from . import return_compensation
 from . import expense_claim
 from . import contract
 from . import demand
+from . import statistics_export

@@ -1,8 +1,11 @@
 # -*- coding: utf-8 -*-
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.queue_job.job import job
 
 from .document_mixin import TEXT_LENGTH, document_action
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
@@ -11,6 +14,17 @@ STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
 SATISFACTION_DELAY_DAYS = 3  # working days after the visit (spec §4)
 GROUP_USER = "after_sales_service.group_user"
+# the questions a callback can't be recorded without (text questions are optional)
+REQUIRED_KINDS = ("yesno", "rating")
+# a rating as stars (the priority widget): its first value is "no star", cleared on save
+NO_RATING = "0"
+RATINGS = [(NO_RATING, "Not Rated")] + [(str(i), str(i)) for i in range(1, 6)]
+# the answer of a question kind on the online questionnaire: (field, choices; None: free text)
+ANSWER_FIELDS = {
+    "yesno": ("value_yesno", ("yes", "no")),
+    "rating": ("value_rating", tuple(str(i) for i in range(1, 6))),
+    "text": ("value_text", None),
+}
 
 
 class Callback(models.Model):
@@ -18,7 +32,8 @@ class Callback(models.Model):
 
     _name = "after_sales.callback"
     _description = "Callback"
-    _inherit = ["after_sales.numbered.document"]
+    _inherit = ["after_sales.numbered.document", "after_sales.group.names.mixin",
+                "after_sales.job.mixin", "after_sales.portal.token"]
     _sequence_code = "after_sales.callback"
     _order = "date_due desc, id desc"
     _text_limits = {"note": TEXT_LENGTH}
@@ -49,6 +64,10 @@ class Callback(models.Model):
     is_overdue = fields.Boolean("Overdue", readonly=True, copy=False, index=True)
     attempts = fields.Integer("Unanswered Attempts", readonly=True, copy=False)
     answer_ids = fields.One2many("after_sales.callback.answer", "callback_id", "Answers")
+    unanswered_questions = fields.Text(
+        "Questions to Answer", compute="_compute_unanswered_questions",
+        help="The required questions still without an answer: the callback can't be recorded "
+             "before they are answered.")
     amount_invoiced = fields.Monetary(compute="_compute_amount_invoiced",
                                       help="What was invoiced for the visit, to compare with "
                                            "what the customer says was charged.")
@@ -93,6 +112,19 @@ class Callback(models.Model):
             callback.answered = answered
             callback.satisfied = answered and not any(callback.answer_ids.mapped("is_negative"))
 
+    @api.depends("answer_ids.is_answered", "answer_ids.question_id")
+    def _compute_unanswered_questions(self):
+        for callback in self:
+            callback.unanswered_questions = "\n".join(callback._unanswered_questions()) or False
+
+    def _unanswered_questions(self):
+        """The names (in the user's language) of the required questions not answered yet: the
+        one rule of the form's alert and of action_done."""
+        answers = self.answer_ids.filtered(lambda a: a.is_required and not a.is_answered)
+        questions = answers.mapped("question_id").with_context(
+            lang=self.env.lang or self.env.user.lang)
+        return questions.mapped("name")
+
     def _compute_amount_invoiced(self):
         for callback in self:
             callback.amount_invoiced = callback.sudo().visit_id.amount_charged
@@ -105,11 +137,12 @@ class Callback(models.Model):
         if any(callback.state != "todo" for callback in self):
             raise UserError(_("Only callbacks to do can be recorded."))
         for callback in self:
-            unanswered = callback.answer_ids.filtered(lambda a: not a.is_answered
-                                                      and a.kind != "text")
+            unanswered = callback._unanswered_questions()
             if unanswered:
-                raise UserError(_("Answer every question first: %s")
-                                % ", ".join(unanswered.mapped("question_id.name")))
+                raise UserError(_("%(callback)s can't be recorded: answer these questions "
+                                  "first:\n%(questions)s") % {
+                                      "callback": callback.name,
+                                      "questions": "\n".join(unanswered)})
         self.write({"state": "done", "date_done": fields.Datetime.now(), "is_overdue": False})
         self.mapped("activity_ids").action_feedback(_("Callback recorded."))
         for callback in self.filtered(lambda c: not c.satisfied):
@@ -217,27 +250,52 @@ class Callback(models.Model):
 
     @api.model
     def _cron_generate(self):
-        """Scheduled job: callbacks that fell due, then the overdue flags. Idempotent: a
-        trigger (visit, installed product) never gets two callbacks."""
+        """Scheduled job: callbacks that fell due, then the overdue flags. The candidates are
+        found in one query per kind and created by chunk jobs (see after_sales.job.mixin);
+        idempotent: a trigger (visit, installed product) never gets two callbacks."""
         self._generate_visit_callbacks()
         self._generate_usage_callbacks()
         self._generate_key_customer_callbacks()
-        self.env.cr.execute("""
-            UPDATE after_sales_callback SET is_overdue = (date_due < %s)
-             WHERE state = 'todo' AND is_overdue IS DISTINCT FROM (date_due < %s)
-        """, (fields.Datetime.now(), fields.Datetime.now()))
-        self.invalidate_cache(["is_overdue"])
+        self._flag_overdue()
         return True
 
+    @api.model
+    def _flag_overdue(self, ids=None):
+        """Callbacks to do past their due date are overdue (one UPDATE; only `ids` if given)."""
+        now = fields.Datetime.now()
+        self.env.cr.execute("""
+            UPDATE after_sales_callback SET is_overdue = (date_due < %(now)s)
+             WHERE state = 'todo' AND is_overdue IS DISTINCT FROM (date_due < %(now)s)
+               AND (%(all)s OR id IN %(ids)s)
+        """, {"now": now, "all": ids is None, "ids": tuple(ids or [0])})
+        self.invalidate_cache(["is_overdue"])
+
     def _generate_visit_callbacks(self):
+        return self._after_sales_run_chunks("_job_visit_callbacks",
+                                            self._visit_callback_candidates(),
+                                            result=self.browse())
+
+    @api.model
+    def _visit_callback_candidates(self, visit_ids=None):
+        """The completed visits without their callback (among `visit_ids` if given)."""
         self.env.cr.execute("""
             SELECT v.id FROM after_sales_visit v
              WHERE v.state IN ('done', 'verified')
+               AND (%(all)s OR v.id IN %(ids)s)
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
                                 WHERE c.trigger = 'visit:' || v.id)
-        """)
-        visits = self.env["after_sales.visit"].browse([row[0] for row in self.env.cr.fetchall()])
-        return self._create_for_visits(visits)
+          ORDER BY v.id
+        """, {"all": visit_ids is None, "ids": tuple(visit_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_visit_callbacks(self, visit_ids):
+        """Callbacks after completed visits (a chunk)"""
+        visits = self.env["after_sales.visit"].browse(self._visit_callback_candidates(visit_ids))
+        callbacks = self._create_for_visits(visits)
+        self._flag_overdue(callbacks.ids)
+        return callbacks
 
     def _generate_usage_callbacks(self):
         """Usage callback about N months after the product started being used (installation,
@@ -245,17 +303,33 @@ class Callback(models.Model):
         months = self.env.user.company_id.after_sales_usage_callback_months
         limit = fields.Date.to_string(fields.Date.from_string(fields.Date.context_today(self))
                                       - relativedelta(months=months))
+        return self._after_sales_run_chunks("_job_usage_callbacks",
+                                            self._usage_callback_candidates(limit), (limit,),
+                                            result=self.browse())
+
+    @api.model
+    def _usage_callback_candidates(self, limit, card_ids=None):
+        """The flagged products' cards in use since `limit` or before, without their usage
+        callback (among `card_ids` if given)."""
         self.env.cr.execute("""
             SELECT card.id FROM after_sales_warranty_card card
               JOIN product_product pp ON pp.id = card.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE card.active AND pt.after_sales_usage_callback
-               AND COALESCE(card.date_installed, card.date_delivered) <= %s
+               AND COALESCE(card.date_installed, card.date_delivered) <= %(limit)s
+               AND (%(all)s OR card.id IN %(ids)s)
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
                                 WHERE c.trigger = 'usage:' || card.id)
-        """, (limit,))
+          ORDER BY card.id
+        """, {"limit": limit, "all": card_ids is None, "ids": tuple(card_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_usage_callbacks(self, card_ids, limit):
+        """Usage callbacks of installed products (a chunk)"""
         cards = self.env["after_sales.warranty.card"].browse(
-            [row[0] for row in self.env.cr.fetchall()])
+            self._usage_callback_candidates(limit, card_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_usage")
         callbacks = self.browse()
         for card in cards:
@@ -265,19 +339,35 @@ class Callback(models.Model):
                 "product_id": card.product_id.id, "company_id": card.company_id.id,
                 "date_due": fields.Datetime.now(),
             })
+        self._flag_overdue(callbacks.ids)
         return callbacks
-
 
     def _generate_key_customer_callbacks(self):
         """Key customers are visited at least once a year: one annual visit per year."""
         year = fields.Date.context_today(self)[:4]
+        return self._after_sales_run_chunks("_job_key_customer_callbacks",
+                                            self._key_customer_candidates(year), (year,),
+                                            result=self.browse())
+
+    @api.model
+    def _key_customer_candidates(self, year, partner_ids=None):
+        """The key customers without their annual visit of `year` (among `partner_ids`)."""
         self.env.cr.execute("""
             SELECT p.id FROM res_partner p
              WHERE p.active AND p.after_sales_key_customer
+               AND (%(all)s OR p.id IN %(ids)s)
                AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
-                                WHERE c.trigger = 'key:' || p.id || ':' || %s)
-        """, (year,))
-        partners = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
+                                WHERE c.trigger = 'key:' || p.id || ':' || %(year)s)
+          ORDER BY p.id
+        """, {"year": year, "all": partner_ids is None, "ids": tuple(partner_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_key_customer_callbacks(self, partner_ids, year):
+        """Annual visits of key customers (a chunk)"""
+        partners = self.env["res.partner"].browse(
+            self._key_customer_candidates(year, partner_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_key_customer")
         callbacks = self.browse()
         for partner in partners:
@@ -286,25 +376,162 @@ class Callback(models.Model):
                 "partner_id": partner.id, "date_due": fields.Datetime.now(),
                 "company_id": (partner.company_id or self.env.user.company_id).id,
             })
+        self._flag_overdue(callbacks.ids)
         return callbacks
+
+    # ------------------------------------------------------------------ online callback
+    # After a completed visit the customer gets a link to the questionnaire (/callback/<id>,
+    # no login needed): the answers fill this callback (channel "online") and record it as
+    # the phone callback does (action_done: unsatisfied answers open their follow-up). The
+    # link works once, until its expiry.
+
+    _owned_fields = _owned_fields + ("channel", "portal_expiry")
+
+    channel = fields.Selection([("phone", "Phone"), ("online", "Online")], default="phone",
+                               required=True, readonly=True, copy=False,
+                               help="How the customer answered: called back, or online "
+                                    "through the link of the invitation.")
+    portal_expiry = fields.Datetime("Online Link Valid Until", readonly=True, copy=False)
+    online_url = fields.Char("Online Questionnaire Link", compute="_compute_online_url",
+                             help="The customer's link to answer online (no login needed), "
+                                  "while it is valid.")
+
+    def _compute_portal_url(self):
+        for callback in self:
+            callback.portal_url = "/callback/%s" % callback.id
+
+    def _portal_link(self):
+        self.ensure_one()
+        return self._portal_full_url("/callback/%s?access_token=%s" % (
+            self.id, self.sudo().access_token))
+
+    def _compute_online_url(self):
+        for callback in self:
+            callback.online_url = callback.id and callback._portal_can_answer() \
+                and callback._portal_link()
+
+    def _portal_can_answer(self):
+        """The link works while the callback is to do, until it expires."""
+        self.ensure_one()
+        callback = self.sudo()
+        return callback.state == "todo" and bool(callback.portal_expiry) \
+            and callback.portal_expiry >= fields.Datetime.now()
+
+    @api.multi
+    def _portal_invite(self, automatic=False):
+        """Mail each customer the link to the questionnaire (a new link, valid for the
+        company's number of days). Automatic invitations (after a visit) follow the company's
+        switch. Returns the callbacks whose customer was invited."""
+        invited = self.browse()
+        for callback in self.sudo().filtered(lambda c: c.state == "todo"):
+            days = callback.company_id.after_sales_callback_link_days or 14
+            previous = (callback.access_token, callback.portal_expiry)
+            callback._portal_new_token()
+            callback._as_action().write({"portal_expiry": fields.Datetime.to_string(
+                fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=days))})
+            if callback._notify_customer(
+                    "after_sales_service.mail_template_callback_invitation",
+                    "after_sales_notify_callback" if automatic else None):
+                invited |= callback
+            else:  # nobody was told: the link stays as it was
+                callback._as_action().write({"access_token": previous[0],
+                                             "portal_expiry": previous[1]})
+        return invited.with_env(self.env)
+
+    @api.multi
+    def action_send_online_invitation(self):
+        """Button: mail the customer the link to answer the questionnaire online."""
+        for callback in self:
+            if callback.state != "todo":
+                raise UserError(_("Only callbacks to do can be answered online."))
+            if not callback.partner_id.email:
+                raise UserError(_("%s has no e-mail address.") % callback.partner_id.name)
+        if len(self._portal_invite()) != len(self):
+            raise UserError(_("The invitation could not be sent: set the company's e-mail "
+                              "address."))
+        return True
+
+    def _portal_answer(self, values, author=None):
+        """The customer's answers from the online questionnaire, {answer id: value}: checked
+        (every question but the free texts is answered, values from the question's choices),
+        written, then the callback is recorded as a phone callback is (action_done), online;
+        the link stops working. Returns {answer id: error message} (nothing written) or {}."""
+        self.ensure_one()
+        callback = self.sudo()
+        errors = {}
+        vals = {}
+        for answer in callback.answer_ids:
+            value = (values.get(answer.id) or "").strip()
+            field, choices = ANSWER_FIELDS[answer.kind]
+            if not value:
+                if answer.kind != "text":
+                    errors[answer.id] = _("Answer this question.")
+                continue
+            if choices and value not in choices:
+                errors[answer.id] = _("Choose one of the answers.")
+            elif len(value) > TEXT_LENGTH:
+                errors[answer.id] = _("The answer is too long.")
+            else:
+                vals[answer] = {field: value}
+        if errors:
+            return errors
+        for answer, answer_vals in vals.items():
+            answer.write(answer_vals)
+        callback._as_action().write({"channel": "online"})
+        callback.action_done()
+        callback._portal_new_token()
+        callback._as_action().write({"portal_expiry": False})
+        callback.message_post(body=_("Answered online by the customer."),
+                              author_id=(author or callback.partner_id).id,
+                              subtype="mail.mt_note")
+        return {}
 
 
 class CallbackAnswer(models.Model):
+    """The customer's answer to one question of a callback; recorded while the callback is to
+    do, kept as it was once the callback is recorded (see after_sales.document.line)."""
+
     _name = "after_sales.callback.answer"
+    _inherit = ["after_sales.document.line"]
     _description = "Callback Answer"
     _order = "sequence, id"
+    _header_field = "callback_id"
+    _editable_states = ("todo",)
 
     callback_id = fields.Many2one("after_sales.callback", required=True, ondelete="cascade")
     question_id = fields.Many2one("after_sales.callback.question", required=True)
     sequence = fields.Integer(related="question_id.sequence", store=True, readonly=True)
     kind = fields.Selection(QUESTION_KINDS, related="question_id.kind", readonly=True)
     checks_charge = fields.Boolean(related="question_id.checks_charge", readonly=True)
+    is_required = fields.Boolean(
+        "Required", compute="_compute_is_required",
+        help="The callback can't be recorded without an answer to this question.")
     value_yesno = fields.Selection([("yes", "Yes"), ("no", "No")], "Yes / No")
-    value_rating = fields.Selection([(str(i), str(i)) for i in range(1, 6)], "Rating")
+    value_rating = fields.Selection(RATINGS, "Rating")
     value_text = fields.Text("Answer")
     is_answered = fields.Boolean(compute="_compute_outcome", store=True)
     is_negative = fields.Boolean("Unsatisfied", compute="_compute_outcome", store=True)
     display_answer = fields.Char("Answer Given", compute="_compute_outcome")
+
+    @api.model
+    def create(self, vals):
+        return super(CallbackAnswer, self).create(self._clean_rating(vals))
+
+    @api.multi
+    def write(self, vals):
+        return super(CallbackAnswer, self).write(self._clean_rating(vals))
+
+    @api.model
+    def _clean_rating(self, vals):
+        """No star is no answer: the stars' empty value is stored as empty."""
+        if vals.get("value_rating") == NO_RATING:
+            vals = dict(vals, value_rating=False)
+        return vals
+
+    @api.depends("question_id.kind")
+    def _compute_is_required(self):
+        for answer in self:
+            answer.is_required = answer.question_id.kind in REQUIRED_KINDS
 
     @api.depends("value_yesno", "value_rating", "value_text", "question_id")
     def _compute_outcome(self):
@@ -312,6 +539,8 @@ class CallbackAnswer(models.Model):
             kind = answer.question_id.kind
             value = {"yesno": answer.value_yesno, "rating": answer.value_rating,
                      "text": answer.value_text}.get(kind)
+            if value == NO_RATING and kind == "rating":
+                value = False  # the stars cleared in the form, before it is saved
             answer.is_answered = bool(value)
             answer.display_answer = value or ""
             if kind == "rating":

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
+from odoo.addons.queue_job.job import job
 
 from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
 from .request_selections import COVERING_STATES, REQUEST_OPEN_STATES, VISIT_PURPOSES
@@ -61,7 +62,8 @@ class Contract(models.Model):
 
     _name = "after_sales.contract"
     _description = "Maintenance / Warranty Contract"
-    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin",
+                "after_sales.job.mixin"]
     _sequence_code = "after_sales.contract"
     _order = "date_end desc, id desc"
     _reason_actions = ("cancel",)
@@ -302,15 +304,20 @@ class Contract(models.Model):
                         companies=None):
         """The lines of the contracts in `states` of these customers in these companies (the
         user's by default) covering these products on some day between first_day and last_day
-        (one search, as superuser); choose among them with _covering_among."""
+        (as superuser); choose among them with _covering_among. The contracts are searched
+        first with one domain (a domain on the lines through `contract_id.` would run one
+        query per condition), then their lines, only when some contract is found."""
         companies = companies or self.env.user.company_id
-        return self.env["after_sales.contract.line"].sudo().search([
-            ("contract_id.state", "in", list(states)),
-            ("contract_id.company_id", "in", companies.ids),
-            ("contract_id.partner_id", "child_of", partners.mapped("commercial_partner_id").ids),
-            ("contract_id.date_start", "<=", last_day), ("contract_id.date_end", ">=", first_day),
-            ("product_id", "in", products.ids),
+        contracts = self.sudo().search([
+            ("state", "in", list(states)), ("company_id", "in", companies.ids),
+            ("partner_id", "child_of", partners.mapped("commercial_partner_id").ids),
+            ("date_start", "<=", last_day), ("date_end", ">=", first_day),
         ])
+        Line = self.env["after_sales.contract.line"].sudo()
+        if not contracts:
+            return Line
+        return Line.search([("contract_id", "in", contracts.ids),
+                            ("product_id", "in", products.ids)])
 
     @api.model
     def _covering_among(self, lines, partner, products, lots, day, company=None):
@@ -522,30 +529,53 @@ class Contract(models.Model):
 
     @api.model
     def _cron_schedule_visits(self, today=None):
-        """Plan the contract visits falling due within the company's lead time, in one pass.
+        """Plan the contract visits falling due within the company's lead time.
 
-        One query selects the due contracts; each gets a visit per schedule date up to the
-        horizon (never after its end date), submitted for the general manager's approval like
-        every trip; `next_visit_date` then moves past them in the same transaction, and a
-        unique (contract, due date) key on the visit makes a second run create none."""
-        today = _date(today or fields.Date.context_today(self))
+        One query selects the due contracts; chunk jobs (see after_sales.job.mixin) give each
+        a visit per schedule date up to the horizon (never after its end date), submitted for
+        the general manager's approval like every trip; `next_visit_date` then moves past them
+        in the same transaction, and a unique (contract, due date) key on the visit makes a
+        second run create none."""
+        today = _str(_date(today or fields.Date.context_today(self)))
+        return self._after_sales_run_chunks("_job_schedule_visits",
+                                            self._visit_candidates(today), (today,),
+                                            on_records=True,
+                                            result=self.env["after_sales.visit"].sudo())
+
+    @api.model
+    def _visit_candidates(self, today, ids=None):
+        """The active contracts with a visit due within their lead time from `today` (among
+        `ids` if given)."""
         self.env.cr.execute("""
             SELECT c.id FROM after_sales_contract c
               JOIN res_company rc ON rc.id = c.company_id
              WHERE c.state = 'active' AND c.visit_frequency != 'none'
                AND c.next_visit_date IS NOT NULL
-               AND c.next_visit_date <= LEAST(c.date_end, %s::date
+               AND c.next_visit_date <= LEAST(c.date_end, %(today)s::date
                                               + COALESCE(rc.after_sales_contract_lead_days, 14))
-        """, (_str(today),))
-        contracts = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-        if not contracts:
-            return self.env["after_sales.visit"]
+               AND (%(all)s OR c.id IN %(ids)s)
+          ORDER BY c.id
+        """, {"today": today, "all": ids is None, "ids": tuple(ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.multi
+    @job(default_channel="root.after_sales.contracts")
+    def _job_schedule_visits(self, today):
+        """Contract visits due (a chunk)"""
+        contracts = self.sudo().browse(self._visit_candidates(today, self.ids))
+        return contracts._plan_visits(_date(today))
+
+    @api.multi
+    def _plan_visits(self, today):
+        """The visits of these due contracts up to their horizon, in one pass."""
         Visit = self.env["after_sales.visit"].sudo()
+        if not self:
+            return Visit
         existing = {(v["contract_id"][0], v["contract_visit_date"]) for v in Visit.search_read(
-            [("contract_id", "in", contracts.ids), ("contract_visit_date", "!=", False)],
+            [("contract_id", "in", self.ids), ("contract_visit_date", "!=", False)],
             ["contract_id", "contract_visit_date"])}
         vals_list, next_dates = [], {}
-        for contract in contracts:
+        for contract in self:
             end = _date(contract.date_end)
             horizon = min(end, today + timedelta(days=contract.company_id
                                                  .after_sales_contract_lead_days))

@@ -332,7 +332,7 @@ class DocumentMixin(models.AbstractModel):
         if step.date_field:
             vals[step.date_field] = fields.Datetime.now()
         self._write_approval(step, vals, note)
-        self._sync_approval_activities(_("Approved"))
+        self._sync_approval_activities()
         return True
 
     def _write_approval(self, step, vals, note=None):
@@ -395,7 +395,9 @@ class DocumentMixin(models.AbstractModel):
     def _sync_approval_activities(self, feedback=None):
         """Exactly one approval to-do per step each document waits for, for its approver: the
         to-dos of steps given (or refused) are marked done with `feedback`, the missing ones
-        are scheduled. Called by every action that moves a document into or out of a step."""
+        are scheduled. Called by every action that moves a document into or out of a step.
+        Without `feedback` the stale to-dos are removed silently: the step's own tracked change
+        (state, who, when) already tells the chatter what happened."""
         if not self._approval_activity or "activity_ids" not in self._fields:
             return True
         activity_type = self.env.ref(self._approval_activity)
@@ -406,8 +408,10 @@ class DocumentMixin(models.AbstractModel):
                       for step in record._waiting_steps() if step.activity}
             stale = current.filtered(lambda a: a.summary not in wanted)
             kept = set((current - stale).mapped("summary"))
-            if stale:
-                stale.action_feedback(feedback=feedback or _("Done"))
+            if stale and feedback:
+                stale.action_feedback(feedback=feedback)
+            elif stale:
+                stale.unlink()
             for summary, step in wanted.items():
                 user = summary not in kept and record._approval_user(step)
                 if user:
@@ -511,11 +515,53 @@ class DocumentMixin(models.AbstractModel):
     @api.model
     def _create_reserved_picking(self, vals):
         """A transfer created, confirmed and reserved as far as the stock allows (the
-        requested serial first); as superuser, since the warehouse validates it."""
-        picking = self.env["stock.picking"].sudo().create(vals)
+        requested serial first); as superuser, since the warehouse validates it. Its chatter
+        gets one message naming the document it comes from (its origin) instead of Odoo's
+        "created" note and the tracking of draft, waiting and ready, all in this transaction."""
+        quiet = self.env["stock.picking"].sudo().with_context(mail_create_nolog=True,
+                                                               mail_notrack=True)
+        picking = quiet.create(vals)
         picking.action_confirm()
         picking.move_lines._after_sales_reserve()
+        picking = picking.with_env(self.env).sudo()
+        if picking.origin:
+            picking.message_post(body=_("Created from %s.") % picking.origin,
+                                 subtype="mail.mt_note")
         return picking
+
+
+    # ------------------------------------------------------------------ customer notifications
+
+    @api.multi
+    def _notify_customer(self, template_xmlid, setting=None):
+        """Mail the customer of each document with mail template `template_xmlid`, in the
+        customer's language, as a message of the document's chatter (the customer's portal
+        thread), when the company's switch `setting` (a boolean of res.company) is on.
+        Documents whose customer has no e-mail address are skipped; without a sender address
+        (the company's, else the user's) a note says the customer was not told. Nothing is
+        sent while the module's data is loaded. Returns the documents notified."""
+        notified = self.browse()
+        if self.env.context.get("install_mode") or not self:
+            return notified
+        template = self.env.ref(template_xmlid)
+        for record in self.sudo():
+            company = record._document_company()
+            if setting and not company[setting]:
+                continue
+            customer = record.partner_id.commercial_partner_id
+            followers = record.message_partner_ids.filtered(
+                lambda p: p.email and p.commercial_partner_id == customer)
+            if not record.partner_id.email and not followers:
+                continue
+            if not (company.email or self.env.user.email):
+                record.message_post(body=_(
+                    "The customer was not sent \"%s\": the company has no e-mail "
+                    "address.") % template.name, subtype="mail.mt_note")
+                continue
+            record.message_post_with_template(template.id, author_id=company.partner_id.id,
+                                              message_type="comment")
+            notified |= record
+        return notified.with_env(self.env)
 
 
 class DocumentLine(models.AbstractModel):

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class NumberedDocument(models.AbstractModel):
@@ -14,3 +14,10 @@ class NumberedDocument(models.AbstractModel):
                        default=lambda self: _("New"))
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
                                  default=lambda self: self.env.user.company_id)
+
+    @api.model
+    def create(self, vals):
+        # the chatter opens with one "created" message, not a second one tracking every initial
+        # value (the form shows them); later changes of tracked fields are tracked as usual
+        record = super(NumberedDocument, self.with_context(mail_notrack=True)).create(vals)
+        return record.with_env(self.env)

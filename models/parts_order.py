@@ -456,6 +456,8 @@ class PartsOrder(models.Model):
         if shipped:
             shipped.write({"state": "shipped", "date_shipped": fields.Datetime.now()})
             shipped.filtered("chargeable")._charge_issued_parts()
+            shipped._notify_customer("after_sales_service.mail_template_parts_shipped",
+                                     "after_sales_notify_shipped")
         dropped = settled - shipped
         if dropped:
             dropped.write({"state": "cancel"})

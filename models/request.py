@@ -3,11 +3,19 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+import base64
+import io
+
+from PIL import Image
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import html_escape
+from odoo.tools import email_split, html2plaintext, html_escape
+from odoo.tools.mimetypes import guess_mimetype
+from odoo.addons.queue_job.job import job
 
-from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
+from .document_mixin import (LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, REFERENCE_LENGTH,
+                             TEXT_LENGTH, document_action)
 from .request_selections import (CATEGORIES, CHANNELS, COVERING_STATES, PRIORITIES,
                                  REQUEST_OPEN_STATES)
 
@@ -26,6 +34,15 @@ CHANNEL_MAP = {"hotline": "hotline", "web": "web", "mail": "mail", "sales": "sal
 # the warranty decision (computed) and the manager's override of it (typed, by the manager only)
 WARRANTY_FIELDS = ("warranty_card_id", "warranty_end", "in_warranty", "warranty_reason")
 OVERRIDE_FIELDS = ("warranty_override", "warranty_override_reason")
+# the portal form (views/portal_templates.xml): the texts a customer types, the kinds of
+# service a customer asks for, and the photos taken
+PORTAL_TEXT_FIELDS = ("description", "contact_name", "phone", "site_address", "project_name",
+                      "product_id", "lot_id")
+PORTAL_CATEGORIES = ("repair", "installation", "training", "consultation", "parts",
+                     "inspection")
+PORTAL_PHOTO_COUNT = 6
+PORTAL_PHOTO_BYTES = 5 * 1024 * 1024
+PORTAL_PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif")
 WAITING_REASONS = [
     ("parts", "Parts Sent"),
     ("visit", "Visit Planned"),
@@ -40,7 +57,8 @@ class Request(models.Model):
 
     _name = "after_sales.request"
     _description = "Service Request"
-    _inherit = ["after_sales.numbered.document"]
+    _inherit = ["after_sales.numbered.document", "after_sales.job.mixin",
+                "after_sales.portal.access", "after_sales.portal.token"]
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
     _reason_actions = ("cancel",)
@@ -189,8 +207,12 @@ class Request(models.Model):
             # are the process's, set here whatever the station sent
             vals = dict(vals, needs_dispatch=True, channel="station",
                         station_id=self.env.user.partner_id.commercial_partner_id.id)
-            return super(Request, self._as_action()).create(vals)
-        return super(Request, self).create(vals)
+            request = super(Request, self._as_action()).create(vals)
+        else:
+            request = super(Request, self).create(vals)
+        request._notify_customer("after_sales_service.mail_template_request_registered",
+                                 "after_sales_notify_registered")
+        return request
 
     @api.multi
     def write(self, vals):
@@ -369,13 +391,12 @@ class Request(models.Model):
             if not rule or not request.date_received:
                 request.response_deadline = request.resolve_deadline = request.risk_date = False
                 continue
-            company, start = request.company_id, request.date_received
-            request.response_deadline = company.after_sales_plan_deadline(
-                start, rule.response_limit, rule.response_unit)
-            request.resolve_deadline = company.after_sales_plan_deadline(
-                start, rule.resolution_limit, rule.resolution_unit)
-            request.risk_date = company.after_sales_plan_deadline(
-                start, rule.resolution_limit * rule.risk_ratio / 100.0, rule.resolution_unit)
+            (request.response_deadline, request.resolve_deadline,
+             request.risk_date) = request.company_id.after_sales_plan_deadlines(
+                request.date_received, [
+                    (rule.response_limit, rule.response_unit),
+                    (rule.resolution_limit, rule.resolution_unit),
+                    (rule.resolution_limit * rule.risk_ratio / 100.0, rule.resolution_unit)])
 
     @api.depends("state", "needs_dispatch")
     def _compute_can_be(self):
@@ -463,6 +484,8 @@ class Request(models.Model):
                 "is_late": False, "is_at_risk": False,
             })
         self._write_response()
+        self._notify_customer("after_sales_service.mail_template_request_resolved",
+                              "after_sales_notify_resolved")
         return True
 
     @api.multi
@@ -650,7 +673,8 @@ class Request(models.Model):
     @api.model
     def _cron_update_time_limits(self):
         """Scheduled job: refresh the late and at-risk flags of all open requests in one SQL
-        pass each, then escalate those that became late."""
+        pass each, then escalate those that became late, by chunk jobs (see
+        after_sales.job.mixin)."""
         now = fields.Datetime.now()
         self.env.cr.execute("""
             UPDATE after_sales_request
@@ -666,12 +690,32 @@ class Request(models.Model):
              WHERE state IN %(open)s AND is_late IS NOT TRUE
                AND (resolve_deadline <= %(now)s
                     OR (date_response IS NULL AND response_deadline <= %(now)s))
-         RETURNING id
         """, {"now": now, "open": OPEN_STATES})
-        newly_late = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.invalidate_cache(["is_late", "is_at_risk"])
-        newly_late._escalate()
+        self._after_sales_run_chunks("_job_escalate", self._escalation_candidates(),
+                                     on_records=True)
         return True
+
+    @api.model
+    def _escalation_candidates(self, ids=None):
+        """The open late requests not escalated yet (among `ids` if given): the flag is only
+        raised by the pass above and escalation sets `escalated`, so these are the requests
+        that became late and a retried chunk finds its requests escalated."""
+        self.env.cr.execute("""
+            SELECT id FROM after_sales_request
+             WHERE state IN %(open)s AND is_late AND escalated IS NOT TRUE
+               AND (%(all)s OR id IN %(ids)s)
+          ORDER BY id
+        """, {"open": OPEN_STATES, "all": ids is None, "ids": tuple(ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.multi
+    @job(default_channel="root.after_sales.escalation")
+    def _job_escalate(self):
+        """Escalation of late requests (a chunk)"""
+        requests = self.browse(self._escalation_candidates(self.ids))
+        requests._escalate()
+        return requests
 
     def _escalate(self):
         """Activity for the manager and a note in the chatter of each newly late request: the
@@ -697,6 +741,276 @@ class Request(models.Model):
                 "response": request.response_deadline, "resolution": request.resolve_deadline,
                 "manager": manager.name}, subtype="mail.mt_note")
         self.write({"escalated": True})
+
+    # ------------------------------------------------------------------ the customer's channels
+    # The portal (/my/service-requests, controllers/portal.py) and the teams' mail aliases
+    # (message_new): both register a request like the hotline does (same warranty decision
+    # and deadlines), the channel says where it came from.
+
+    customer_url = fields.Char(
+        "Customer's Link", compute="_compute_customer_url",
+        help="The request's page for its customer (no login needed), sent in the e-mails.")
+
+    def _compute_portal_url(self):
+        for request in self:
+            request.portal_url = "/my/service-requests/%s" % request.id
+
+    def _compute_customer_url(self):
+        for request in self:
+            request.customer_url = request.id and request._portal_link()
+
+    def _portal_link(self):
+        """The customer's link to the request's page (works without logging in)."""
+        self.ensure_one()
+        return self._portal_full_url("/my/service-requests/%s?access_token=%s" % (
+            self.id, self.sudo().access_token))
+
+    @api.multi
+    def get_access_action(self, access_uid=None):
+        """Customers (portal users) open the request's portal page, not the backend form."""
+        self.ensure_one()
+        user = self.env["res.users"].sudo().browse(access_uid) if access_uid else self.env.user
+        if user.share:
+            return {"type": "ir.actions.act_url", "url": self._portal_link(), "target": "self",
+                    "res_id": self.id}
+        return super(Request, self).get_access_action(access_uid)
+
+    @api.multi
+    def _notification_recipients(self, message, groups):
+        """The request's customer (its contacts) gets the button to the request's page."""
+        groups = super(Request, self)._notification_recipients(message, groups)
+        if len(self) != 1:
+            return groups
+        customer = self.sudo().partner_id.commercial_partner_id
+        return [("after_sales_customer",
+                 lambda partner: partner.commercial_partner_id == customer
+                 and not any(not user.share for user in partner.user_ids),
+                 {"has_button_access": True, "has_button_follow": False,
+                  "has_button_unfollow": False,
+                  "button_access": {"url": self._portal_link(),
+                                    "title": _("View Your Service Request")}})] + groups
+
+    # portal form: the model's fields a customer fills in (everything else is the process's)
+    @api.model
+    def _portal_defaults(self, partner):
+        """What the form proposes: the contact, the phone and the site of the customer."""
+        commercial = partner.commercial_partner_id
+        values = commercial._after_sales_contact_vals()
+        values.update(contact_name=partner.name, phone=partner.phone or partner.mobile
+                      or values.get("phone") or "")
+        if partner != commercial and (partner.street or partner.city):
+            values["site_address"] = partner._display_address(
+                without_company=True).replace("\n", " ")
+        return values
+
+    @api.model
+    def _portal_categories(self):
+        return [(key, label) for key, label in self._fields["category"]._description_selection(
+            self.env) if key in PORTAL_CATEGORIES]
+
+    @api.model
+    def _portal_check_values(self, partner, post):
+        """The request a customer typed on the portal, checked: (vals, errors), errors as
+        {form field: message in the customer's language}. Only the fault description is
+        required; an installed product must be the customer's; a product or serial we don't
+        recognise is kept in the description for the clerk."""
+        commercial = partner.commercial_partner_id
+        errors = {}
+        text = {name: (post.get(name) or "").strip() for name in PORTAL_TEXT_FIELDS}
+        if not text["description"]:
+            errors["description"] = _("Describe the fault.")
+        limits = dict(self._text_limits, product_id=NAME_LENGTH, lot_id=REFERENCE_LENGTH)
+        for name in PORTAL_TEXT_FIELDS:
+            limit = limits.get(name)
+            if limit and len(text[name]) > limit:
+                errors[name] = _("%(field)s is too long: %(length)s characters, at most "
+                                 "%(limit)s.") % {"field": self._field_label(name),
+                                                  "length": len(text[name]), "limit": limit}
+        vals = {"channel": "web", "partner_id": commercial.id, "category": "repair"}
+        vals.update((name, value) for name, value in text.items()
+                    if value and name not in ("product_id", "lot_id"))
+        category = post.get("category") or "repair"
+        if category not in dict(self._portal_categories()):
+            errors["category"] = _("Choose a kind of service from the list.")
+        else:
+            vals["category"] = category
+        delivered = (post.get("date_delivered") or "").strip()
+        if delivered:
+            try:
+                day = fields.Date.from_string(delivered)
+            except ValueError:
+                day = None
+            if not day or fields.Date.to_string(day) > fields.Date.context_today(self):
+                errors["date_delivered"] = _("Give the purchase date as year-month-day, not "
+                                             "in the future.")
+            else:
+                vals["date_delivered"] = fields.Date.to_string(day)
+        notes = self._portal_product_vals(commercial, post, text, vals, errors)
+        if notes and "description" not in errors:
+            vals["description"] = "%s\n\n%s" % (vals["description"], "\n".join(notes))
+        return vals, errors
+
+    def _portal_product_vals(self, commercial, post, text, vals, errors):
+        """The product and serial of the portal form into `vals`: an installed product of the
+        customer (warranty_card_id), else the product and serial typed (product_id, lot_id),
+        recognised by their name or code. Returns the notes for what was not recognised. A
+        serial registered to another customer is not linked (its warranty is theirs)."""
+        card_id = post.get("warranty_card_id")
+        if card_id:
+            card = self.env["after_sales.warranty.card"].sudo().browse(
+                int(card_id) if str(card_id).isdigit() else 0).exists()
+            if not card or card.partner_id.commercial_partner_id != commercial:
+                errors["warranty_card_id"] = _("Choose one of your installed products.")
+                return []
+            vals.update(product_id=card.product_id.id, lot_id=card.lot_id.id)
+            return []
+        notes = []
+        product = self.env["product.product"]
+        if text["product_id"]:
+            product = product.sudo().search([
+                "|", ("name", "=ilike", text["product_id"]),
+                ("default_code", "=ilike", text["product_id"])], limit=1)
+            if not product:
+                notes.append(_("Product given by the customer: %s") % text["product_id"])
+        if text["lot_id"]:
+            domain = [("name", "=", text["lot_id"])]
+            if product:
+                domain.append(("product_id", "=", product.id))
+            lot = self.env["stock.production.lot"].sudo().search(domain, limit=1)
+            owner = self.env["after_sales.warranty.card"].sudo().search(
+                [("lot_id", "=", lot.id)], limit=1).partner_id.commercial_partner_id
+            if lot and (not owner or owner == commercial):
+                product = product or lot.product_id
+                vals["lot_id"] = lot.id
+            else:
+                notes.append(_("Serial number given by the customer: %s") % text["lot_id"])
+        if product:
+            vals["product_id"] = product.id
+        return notes
+
+    @api.model
+    def _portal_check_photos(self, photos):
+        """Photos of the portal form, [(file name, content)]: images only, at most
+        PORTAL_PHOTO_COUNT of at most PORTAL_PHOTO_BYTES each. Returns the error message, or
+        None."""
+        if len(photos) > PORTAL_PHOTO_COUNT:
+            return _("Attach at most %s photos.") % PORTAL_PHOTO_COUNT
+        for name, content in photos:
+            if len(content) > PORTAL_PHOTO_BYTES:
+                return _("%(file)s is too large: at most %(size)s MB per photo.") % {
+                    "file": name, "size": PORTAL_PHOTO_BYTES // (1024 * 1024)}
+            if guess_mimetype(content) not in PORTAL_PHOTO_TYPES or not _is_image(content):
+                return _("%s is not a photo: attach JPEG, PNG or GIF images.") % name
+        return None
+
+    @api.model
+    def _portal_register(self, partner, vals, photos):
+        """Register the request a customer sent from the portal (checked by
+        _portal_check_values and _portal_check_photos), as the process: the team of the
+        customer's company handles it, its leader is responsible and gets a to-do; the photos
+        are the request's proof; the customer follows the request."""
+        company = partner.sudo().company_id or self.env.user.company_id
+        request = self.sudo().with_context(mail_create_nosubscribe=True).create(
+            self._prepare_channel_vals(vals, company))
+        attachments = self.env["ir.attachment"].sudo().browse()
+        for name, content in photos:
+            attachments |= attachments.create({
+                "name": name, "datas_fname": name, "datas": base64.b64encode(content),
+                "res_model": self._name, "res_id": request.id})
+        if attachments:
+            request.sudo()._as_action().write({"attachment_ids": [(6, 0, attachments.ids)]})
+        request.sudo().message_subscribe(partner_ids=partner.ids)
+        request.sudo().message_post(
+            body=_("Registered on the customer portal by %s.") % html_escape(partner.name),
+            author_id=partner.id, attachment_ids=attachments.ids, subtype="mail.mt_comment",
+            message_type="comment")
+        request.sudo()._schedule_channel_activity(
+            _("Service request from the portal: %s") % request.name)
+        return request
+
+    @api.model
+    def _prepare_channel_vals(self, vals, company):
+        """A request coming in by itself (portal, e-mail): the company's first team, whose
+        leader is responsible (none: the department picks it up)."""
+        team = self.env["after_sales.team"].sudo().browse(vals.get("team_id")).exists() \
+            or self.env["after_sales.team"].sudo().search(
+                [("company_id", "=", company.id)], limit=1)
+        return dict(vals, company_id=team.company_id.id or company.id, team_id=team.id,
+                    user_id=team.leader_id.id)
+
+    def _schedule_channel_activity(self, summary):
+        """The to-do of whoever handles the channel's requests every day: the responsible,
+        else an after-sales user of the request's company."""
+        self.ensure_one()
+        user = self._company_user(self.user_id, "after_sales_service.group_user")
+        if user:
+            self._schedule_activity("mail.mail_activity_data_todo", user, summary)
+        return True
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A mail to a team's alias: a request from the e-mail channel. The customer is the
+        sender's partner (its company); an unknown sender becomes a new contact that the clerk
+        matches to the right customer (a to-do says so). The mail itself, with its
+        attachments, is the first message of the request's chatter."""
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        unknown = not author
+        if unknown:
+            author = author.browse(author.sudo().name_create(
+                msg_dict.get("email_from") or _("Unknown sender"))[0])
+            msg_dict["author_id"] = author.id  # the mail is posted as the new contact's
+        customer = author.commercial_partner_id
+        subject = (msg_dict.get("subject") or "").strip()
+        body = html2plaintext(msg_dict.get("body") or "").strip()
+        vals = dict(custom_values or {})
+        vals.update({
+            "channel": "mail", "partner_id": customer.id,
+            "contact_name": (author.name if author != customer else False),
+            "phone": author.phone or author.mobile or customer.phone,
+            "description": ("\n\n".join(part for part in (subject, body) if part)
+                            or _("(empty e-mail)"))[:TEXT_LENGTH],
+        })
+        company = self.env["res.company"].browse(vals.get("company_id")).exists() \
+            or self.env.user.company_id
+        request = self.create(self._prepare_channel_vals(vals, company))
+        request.message_subscribe(partner_ids=author.ids)
+        if unknown:
+            request._schedule_channel_activity(
+                _("Match the customer of %(request)s: %(sender)s is not a known contact") % {
+                    "request": request.name, "sender": msg_dict.get("email_from") or ""})
+        else:
+            request._schedule_channel_activity(_("Service request by e-mail: %s")
+                                               % request.name)
+        return request
+
+    @api.model
+    def _mail_is_loop(self, message, message_dict):
+        """Whether an incoming mail is written by a machine (an auto-reply, a list, a mailer)
+        or by one of our own addresses: it opens no request and lands in none (Odoo already
+        drops delivery reports)."""
+        auto = (message.get("Auto-Submitted") or "no").strip().lower()
+        precedence = (message.get("Precedence") or "").strip().lower()
+        if auto != "no" or precedence in ("bulk", "junk", "list", "auto_reply") \
+                or message.get("X-Autoreply") or message.get("X-Autorespond") \
+                or (message.get("Return-Path") or "").strip() == "<>":
+            return True
+        sender = (email_split(message_dict.get("email_from") or "") or [""])[0].lower()
+        localpart, _at, domain = sender.partition("@")
+        params = self.env["ir.config_parameter"].sudo()
+        if not domain or domain != (params.get_param("mail.catchall.domain") or "").lower():
+            return False
+        own = {params.get_param("mail.catchall.alias"), params.get_param("mail.bounce.alias")}
+        return localpart in own or bool(self.env["mail.alias"].sudo().search_count(
+            [("alias_name", "=", localpart)]))
+
+
+def _is_image(content):
+    """Whether `content` is an image Pillow reads (not a file renamed .jpg)."""
+    try:
+        Image.open(io.BytesIO(content)).verify()
+    except Exception:  # pylint: disable=broad-except  # any decoding error: not an image
+        return False
+    return True
 
 
 def _override_value(name, value):

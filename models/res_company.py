@@ -54,6 +54,38 @@ class ResCompany(models.Model):
         "Contract Visit Lead Time (days)", default=14,
         help="Contract visits are planned this many days before they are due, so that the "
              "trip is approved and the appointment agreed in time.")
+    # statistics exports made in the background (after_sales.statistics.export)
+    after_sales_export_queue_days = fields.Integer(
+        "Background Export Beyond (days)", default=92,
+        help="The Excel workbook and the PDF of the service statistics of a longer period are "
+             "made in the background and delivered as a file, with a message, instead of "
+             "being downloaded at once (0: no limit by length).")
+    after_sales_export_queue_rows = fields.Integer(
+        "Background Export Beyond (requests)", default=20000,
+        help="The same for a period holding more service requests than this (0: no limit "
+             "by size).")
+
+    # customer notifications (data/mail_template_data.xml): each mail on or off, and how long
+    # the link to the online satisfaction questionnaire works
+    after_sales_notify_registered = fields.Boolean(
+        "Notify: Request Registered", default=True,
+        help="Mail the customer the number and the deadline of each new service request.")
+    after_sales_notify_visit = fields.Boolean(
+        "Notify: Visit Scheduled", default=True,
+        help="Mail the customer the time and the technicians of an approved visit.")
+    after_sales_notify_shipped = fields.Boolean(
+        "Notify: Parts Shipped", default=True,
+        help="Mail the customer the tracking number of the parts shipped.")
+    after_sales_notify_resolved = fields.Boolean(
+        "Notify: Request Resolved", default=True,
+        help="Mail the customer when the service request is resolved.")
+    after_sales_notify_callback = fields.Boolean(
+        "Notify: Online Callback", default=True,
+        help="After a completed visit, mail the customer the link to the satisfaction "
+             "questionnaire, answered online without logging in.")
+    after_sales_callback_link_days = fields.Integer(
+        "Callback Link Valid (days)", default=14,
+        help="The link to the online questionnaire works this many days, and only once.")
 
     @api.model
     def create(self, vals):
@@ -130,19 +162,33 @@ class ResCompany(models.Model):
         :param unit: 'hours' or 'days'
         :return: naive UTC datetime
         """
+        return self.after_sales_plan_deadlines(start, [(amount, unit)])[0]
+
+    @api.multi
+    def after_sales_plan_deadlines(self, start, amounts):
+        """after_sales_plan_deadline for several (amount, unit) at once, in one walk of the
+        calendar (a request's response, resolution and at-risk moments): the deadlines in the
+        order of `amounts`."""
         self.ensure_one()
         start = fields.Datetime.from_string(start) if isinstance(start, str) else start
         # a working day is 8 working hours (as in Odoo 11's leaves): 2 days after Monday 10:00
         # in a 8-12/13-17 week is Wednesday 10:00
-        hours = amount * HOURS_PER_DAY if unit == "days" else amount
-        remaining = timedelta(seconds=round(hours * 3600.0))
-        if remaining <= timedelta(0):
-            return start
-        for begin, end in self._after_sales_work_intervals(start):
-            if remaining <= end - begin:
-                return begin + remaining
-            remaining -= end - begin
-        return start  # a calendar without working time: no deadline can be planned in it
+        wanted = [timedelta(seconds=round((amount * HOURS_PER_DAY if unit == "days" else amount)
+                                          * 3600.0)) for amount, unit in amounts]
+        # a calendar without working time plans nothing: the deadline is the start
+        deadlines = [start if remaining <= timedelta(0) else None for remaining in wanted]
+        pending = sorted((remaining, index) for index, remaining in enumerate(wanted)
+                         if deadlines[index] is None)
+        worked = timedelta(0)
+        if pending:
+            for begin, end in self._after_sales_work_intervals(start):
+                while pending and pending[0][0] - worked <= end - begin:
+                    remaining, index = pending.pop(0)
+                    deadlines[index] = begin + (remaining - worked)
+                if not pending:
+                    break
+                worked += end - begin
+        return [start if deadline is None else deadline for deadline in deadlines]
 
     @api.multi
     def after_sales_working_hours(self, start, end):

@@ -33,8 +33,9 @@ class ResPartner(models.Model):
 
     def _after_sales_contact_vals(self):
         """What a document of the customer takes from the partner: phone and site address."""
-        return {"phone": self.phone or self.mobile,
-                "site_address": self._display_address(without_company=True).replace("\n", " ")}
+        # the address on one line, its parts one space apart (an empty line leaves none)
+        address = " ".join(self._display_address(without_company=True).split())
+        return {"phone": self.phone or self.mobile, "site_address": address}
 
     def _after_sales_counted(self):
         """(field, model) pairs counted on the customer file."""
@@ -70,3 +71,14 @@ class ResPartner(models.Model):
         return self.env["after_sales.document.mixin"]._window_action(
             xmlid, [("partner_id", "child_of", self.commercial_partner_id.id)],
             {"default_partner_id": self.id})
+
+    # ------------------------------------------------------------------ chatter
+
+    @api.multi
+    def _notify_by_chat(self, message):
+        """Odoo 11 formats the message for the bus (about ten queries) even when nobody is to
+        be notified by chat, as for every note on a document only its author follows: with
+        nobody, there is nothing to send."""
+        if not self:
+            return True
+        return super(ResPartner, self)._notify_by_chat(message)

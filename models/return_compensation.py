@@ -217,7 +217,6 @@ class ReturnCompensation(models.Model):
         self._check_step("execute")
         for compensation in self:
             invoice = self.env["account.invoice"].create(compensation._prepare_invoice_vals())
-            invoice.compute_taxes()
             invoice.action_invoice_open()
             compensation._reconcile_with_original(invoice)
             compensation.write({"invoice_id": invoice.id})

@@ -1,11 +1,21 @@
 # -*- coding: utf-8 -*-
+import base64
+import io
+from datetime import datetime, time, timedelta
+
+import pytz
+from PIL import Image
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import html_escape
 
 from .document_mixin import (LINE_LENGTH, NAME_LENGTH, TEXT_LENGTH, ApprovalStep, document_action,
                              is_action_write)
 from .request_selections import VISIT_PURPOSES
 
+GROUP_USER = "after_sales_service.group_user"  # the after-sales department
 WARRANTY_FIELDS = ("in_warranty", "warranty_reason")  # decided (see _compute_warranty)
 
 STATES = [
@@ -20,6 +30,13 @@ STATES = [
 ]
 # before the trip: the parts and tools to take are prepared
 PREPARING_STATES = ("draft", "to_approve", "approved")
+# on the technician's list (My Visits): submitted and not started, on site, finished
+NOT_STARTED_STATES = ("to_approve", "approved")
+OPEN_STATES = NOT_STARTED_STATES + ("in_progress",)
+FINISHED_STATES = ("done", "verified")
+# the order of My Visits (see Visit._technician_rank_sql): overdue first, then on site, then
+# the ones to come, the finished ones last
+RANK_OVERDUE, RANK_ON_SITE, RANK_UPCOMING, RANK_FINISHED = 0, 1, 2, 3
 # what a technician records on his own visits, and in which states (维护服务记录表)
 TECHNICIAN_FIELDS = {
     "approved": ("appointment_confirmed", "tool_ids", "other_products_need_service",
@@ -45,7 +62,8 @@ class Visit(models.Model):
 
     _name = "after_sales.visit"
     _description = "On-Site Visit"
-    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin"]
+    _inherit = ["after_sales.numbered.document", "after_sales.charge.mixin",
+                "after_sales.portal.token"]
     _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
     _reason_actions = ("reject", "cancel")
@@ -115,6 +133,10 @@ class Visit(models.Model):
     picking_ids = fields.One2many("stock.picking", "after_sales_visit_id", "Transfers")
     picking_count = fields.Integer(compute="_compute_picking_count")
     checklist_missing = fields.Text("Missing Before Start", compute="_compute_checklist")
+    checklist_summary = fields.Char(
+        "Before Arrival", compute="_compute_checklist",
+        help="How many things still block the arrival on site (a phone's list shows this "
+             "short badge; the visit's form lists them).")
 
     # execution record (维护服务记录表)
     date_arrival = fields.Datetime("Arrival", copy=False)
@@ -155,6 +177,20 @@ class Visit(models.Model):
 
     # on the technician's phone
     partner_phone = fields.Char("Customer Phone", compute="_compute_partner_phone")
+    is_overdue = fields.Boolean(
+        "Overdue", compute="_compute_technician_list", search="_search_is_overdue",
+        help="Submitted or approved, not started, and its planned time has passed.")
+    is_current = fields.Boolean(
+        "Open or Done Today", compute="_compute_technician_list", search="_search_is_current",
+        help="Not finished yet (whatever its planned date), or finished today in your time "
+             "zone: what a technician's My Visits shows.")
+    is_planned_today = fields.Boolean(
+        "Planned Today", compute="_compute_technician_list", search="_search_is_planned_today",
+        help="Planned for today in your time zone.")
+    technician_rank = fields.Integer(
+        "Order on My Visits", compute="_compute_technician_list",
+        help="0 overdue, 1 on site, 2 to come, 3 finished. Sorting on it is done by the "
+             "database at the time of the search.")
 
     can_be_submitted = fields.Boolean(compute="_compute_can_be")
     can_be_approved = fields.Boolean(compute="_compute_can_be")
@@ -188,7 +224,7 @@ class Visit(models.Model):
         """A technician records the execution of his own visits, while he executes them:
         nothing else of the visit (its plan, its approval, its money) is his to change."""
         user = self.env.user
-        if is_action_write(self.env) or user.has_group("after_sales_service.group_user") \
+        if is_action_write(self.env) or user.has_group(GROUP_USER) \
                 or not user.has_group("after_sales_service.group_technician"):
             return True
         for visit in self:
@@ -258,6 +294,98 @@ class Visit(models.Model):
             partner = visit.sudo().partner_id
             visit.partner_phone = partner.mobile or partner.phone \
                 or partner.commercial_partner_id.phone
+
+    @api.depends("state", "date_planned", "date_departure")
+    def _compute_technician_list(self):
+        now = fields.Datetime.now()
+        today_start, tomorrow_start = self._local_day_start(), self._local_day_start(1)
+        for visit in self:
+            state, planned = visit.state, visit.date_planned
+            visit.is_overdue = state in NOT_STARTED_STATES and bool(planned) and planned < now
+            visit.is_current = state in OPEN_STATES or (
+                state in FINISHED_STATES and (visit.date_departure or "") >= today_start)
+            visit.is_planned_today = bool(planned) and today_start <= planned < tomorrow_start
+            if visit.is_overdue:
+                visit.technician_rank = RANK_OVERDUE
+            elif state == "in_progress":
+                visit.technician_rank = RANK_ON_SITE
+            elif state in NOT_STARTED_STATES:
+                visit.technician_rank = RANK_UPCOMING
+            else:
+                visit.technician_rank = RANK_FINISHED
+
+    @api.model
+    def _local_day_start(self, days=0):
+        """The UTC moment (string) the user's day `days` after today starts, in the user's time
+        zone (the context's, as the web client sends it, else the user's; UTC without either).
+        Stored datetimes are UTC: comparing them with a local date would miss the first hours
+        of the day east of Greenwich."""
+        try:
+            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        today = datetime.now(pytz.utc).astimezone(tz).date() + timedelta(days=days)
+        start = tz.localize(datetime.combine(today, time.min))
+        return fields.Datetime.to_string(start.astimezone(pytz.utc).replace(tzinfo=None))
+
+    @api.model
+    def _boolean_domain(self, operator, value, domain):
+        """`domain` for a search (field = True), its negation for (field = False)."""
+        if operator not in ("=", "!=") or value not in (True, False):
+            raise UserError(_("This filter only compares with True or False."))
+        # the ORM puts it in place of the searched term: one expression, "&" made explicit
+        domain = expression.normalize_domain(domain)
+        return domain if (operator == "=") == value else ["!"] + domain
+
+    @api.model
+    def _search_is_overdue(self, operator, value):
+        return self._boolean_domain(operator, value, [
+            ("state", "in", NOT_STARTED_STATES), ("date_planned", "<", fields.Datetime.now())])
+
+    @api.model
+    def _search_is_current(self, operator, value):
+        return self._boolean_domain(operator, value, [
+            "|", ("state", "in", OPEN_STATES),
+            "&", ("state", "in", FINISHED_STATES),
+            ("date_departure", ">=", self._local_day_start())])
+
+    @api.model
+    def _search_is_planned_today(self, operator, value):
+        return self._boolean_domain(operator, value, [
+            ("date_planned", ">=", self._local_day_start()),
+            ("date_planned", "<", self._local_day_start(1))])
+
+    def _technician_rank_sql(self, alias):
+        """technician_rank as an SQL expression (the same rule as _compute_technician_list),
+        so that My Visits is sorted by the database, page by page. Only constants of this
+        module and the server's clock go into it."""
+        return ("CASE WHEN \"{a}\".state IN {not_started} AND \"{a}\".date_planned < '{now}' "
+                "THEN {overdue} WHEN \"{a}\".state = 'in_progress' THEN {on_site} "
+                "WHEN \"{a}\".state IN {not_started} THEN {upcoming} ELSE {finished} END").format(
+                    a=alias, not_started=_sql_tuple(NOT_STARTED_STATES),
+                    now=fields.Datetime.now(), overdue=RANK_OVERDUE, on_site=RANK_ON_SITE,
+                    upcoming=RANK_UPCOMING, finished=RANK_FINISHED)
+
+    @api.model
+    def _generate_order_by_inner(self, alias, order_spec, query, reverse_direction=False,
+                                 seen=None):
+        """Sorting on technician_rank (a rank of the moment, not a column) sorts on its SQL
+        expression; every other part of the order is the ORM's."""
+        if "technician_rank" not in (order_spec or ""):
+            return super(Visit, self)._generate_order_by_inner(
+                alias, order_spec, query, reverse_direction, seen)
+        self._check_qorder(order_spec)
+        elements = []
+        for part in order_spec.split(","):
+            words = part.split()
+            if words[0] != "technician_rank":
+                elements += super(Visit, self)._generate_order_by_inner(
+                    alias, part, query, reverse_direction, seen)
+                continue
+            descending = len(words) > 1 and words[1].upper() == "DESC"
+            elements.append("%s %s" % (self._technician_rank_sql(alias),
+                                       "ASC" if descending == reverse_direction else "DESC"))
+        return elements
 
     @api.depends("request_id.in_warranty", "request_id.warranty_reason", "request_id.name",
                  "contract_id.date_start", "contract_id.date_end", "contract_id.name",
@@ -331,27 +459,43 @@ class Visit(models.Model):
             visit.charge_departs = standard.departs_from(
                 visit.amount_standard, sum(invoices.mapped("amount_untaxed")))
 
-    @api.depends("appointment_confirmed", "tool_ids.checked", "training_material_ids", "purpose",
-                 "technician_ids", "part_ids", "picking_ids.state")
+    @api.depends("state", "appointment_confirmed", "tool_ids.checked", "training_material_ids",
+                 "purpose", "technician_ids", "part_ids", "picking_ids.state")
     def _compute_checklist(self):
         for visit in self:
-            visit.checklist_missing = "\n".join(visit._checklist_problems())
+            problems = visit._checklist_problems()
+            visit.checklist_missing = "\n".join(problems) or False  # the views test False
+            visit.checklist_summary = _("Not ready (%s)") % len(problems) if problems else False
 
     def _checklist_problems(self):
-        """What still stops this visit from starting (the mandatory checklist items)."""
+        """What still stops the technician from recording his arrival (Arrived on Site) on this
+        submitted or approved visit, each with who does what about it, in the user's language:
+        the one rule the form's alert, the cards' badge and action_start share."""
+        if self.state not in NOT_STARTED_STATES:
+            return []
         problems = []
+        if self.state == "to_approve":
+            problems.append(_("The trip is not approved by the general manager yet."))
         if not self.appointment_confirmed:
-            problems.append(_("The appointment is not confirmed with the customer."))
+            problems.append(_("The appointment is not confirmed with the customer: call them, "
+                              "then tick \"Appointment Confirmed with the Customer\" "
+                              "(Preparation tab)."))
         if not self.technician_ids:
             problems.append(_("No technician is assigned."))
         if self.purpose == "training" and not self.training_material_ids:
             problems.append(_("Training material is not attached."))
         unchecked = self.tool_ids.filtered(lambda t: not t.checked)
         if unchecked:
-            problems.append(_("Tools not checked: %s") % ", ".join(unchecked.mapped("name")))
-        issue = self._parts_issue_picking()
-        if self.part_ids and (not issue or issue.state != "done"):
-            problems.append(_("The parts to take are not issued to the technician yet."))
+            problems.append(_("Tools not packed yet (tick them in the Preparation tab): %s")
+                            % ", ".join(unchecked.mapped("name")))
+        if self.part_ids:
+            issue = self._parts_issue_picking()
+            if not issue:
+                problems.append(_("The parts to take are not issued to the technician yet: the "
+                                  "after-sales department issues them (Issue Parts)."))
+            elif issue.state != "done":
+                problems.append(_("The parts transfer %s is not validated by the warehouse "
+                                  "yet.") % issue.name)
         return problems
 
     @api.depends("state", "checklist_missing")
@@ -390,6 +534,8 @@ class Visit(models.Model):
         self._approve_step("approve")
         self.mapped("request_id").filtered(lambda r: r.state == "in_progress") \
             .action_set_waiting("visit")
+        self._notify_customer("after_sales_service.mail_template_visit_scheduled",
+                              "after_sales_notify_visit")
         return True
 
     @api.multi
@@ -404,6 +550,7 @@ class Visit(models.Model):
     @api.multi
     @document_action
     def action_cancel(self, reason=None):
+        self._check_group(GROUP_USER, _("Only the after-sales department cancels visits."))
         self._check_can("can_be_cancelled", _("These visits can't be cancelled: %s"))
         reason = self._check_reason(reason, "cancel")
         self.sudo().mapped("picking_ids").filtered(
@@ -444,6 +591,8 @@ class Visit(models.Model):
     @document_action
     def action_issue_parts(self):
         """Parts to take go out of the parts store to the (first) technician's stock."""
+        self._check_group(GROUP_USER, _("Only the after-sales department issues the parts "
+                                        "of a visit."))
         for visit in self:
             if visit.state not in ("approved", "to_approve", "draft") or not visit.part_ids:
                 raise UserError(_("Nothing to issue for %s.") % visit.name)
@@ -492,14 +641,20 @@ class Visit(models.Model):
     @api.multi
     @document_action
     def action_start(self):
-        for visit in self.filtered(lambda v: v.state == "approved" and v.checklist_missing):
-            raise UserError(_("%(visit)s can't start:\n%(missing)s") % {
-                "visit": visit.name, "missing": visit.checklist_missing})
+        for visit in self:
+            missing = visit._checklist_problems()
+            if missing:
+                raise UserError(visit._start_refusal(missing))
         self._check_can("can_be_started", _("Only approved visits can start: %s"))
         self.write({"state": "in_progress"})
         for visit in self.filtered(lambda v: not v.date_arrival):
             visit.date_arrival = fields.Datetime.now()
         return True
+
+    def _start_refusal(self, missing):
+        """The message refusing Arrived on Site: the visit and the reasons the form shows."""
+        return _("%(visit)s can't start yet:\n%(missing)s") % {
+            "visit": self.name, "missing": "\n".join(missing)}
 
     @api.multi
     @document_action
@@ -587,8 +742,10 @@ class Visit(models.Model):
             request.action_resolve()
 
     def _on_visit_done(self):
-        """Every completed visit is followed by a service satisfaction callback."""
-        self.env["after_sales.callback"].sudo()._create_for_visits(self)
+        """Every completed visit is followed by a service satisfaction callback; the customer
+        is invited to answer it online."""
+        callbacks = self.env["after_sales.callback"].sudo()._create_for_visits(self)
+        callbacks._portal_invite(automatic=True)
         return True
 
     # ------------------------------------------------------------------ verification
@@ -598,8 +755,8 @@ class Visit(models.Model):
     def action_verify(self):
         """The department checks the signed record (returned the next day); overtime visits
         then earn each technician the subsidy, paid through a vendor bill."""
-        if not self.env.user.has_group("after_sales_service.group_user"):
-            raise AccessError(_("Only the after-sales department verifies service records."))
+        self._check_group(GROUP_USER, _("Only the after-sales department verifies service "
+                                        "records."))
         self._check_can("can_be_verified", _("Only completed visits can be verified: %s"))
         for visit in self.filtered("is_overtime"):
             visit._bill_subsidy()
@@ -623,10 +780,111 @@ class Visit(models.Model):
         return self._window_action("stock.action_picking_tree_all",
                                    [("after_sales_visit_id", "in", self.ids)])
 
+    # ------------------------------------------------------------------ customer's signature
+    # The customer signs the service record on the technician's pad (the form's signature
+    # widget) or on his own phone through the record's link (portal page /service-record,
+    # _portal_sign): the same fields, written in the same state (TECHNICIAN_FIELDS), and the
+    # technician then completes the visit (action_done) either way. Signed on a phone there is
+    # no paper: the signed record is filed on the visit (_file_signed_record), the customer
+    # downloads his copy.
+
+    def _compute_portal_url(self):
+        for visit in self:
+            visit.portal_url = "/service-record/%s" % visit.id
+
+    sign_url = fields.Char("Signing Link", compute="_compute_sign_url",
+                           help="Open on the customer's phone: the customer reads the "
+                                "service record and signs it there, instead of on the pad.")
+
+    def _compute_sign_url(self):
+        for visit in self:
+            visit.sign_url = visit._portal_can_sign() and visit._portal_full_url(
+                "/service-record/%s?access_token=%s" % (visit.id, visit.sudo().access_token))
+
+    def _portal_can_sign(self):
+        """The customer signs while the record may take his signature (the states where the
+        technician records it on the pad), once."""
+        self.ensure_one()
+        return "customer_signature" in TECHNICIAN_FIELDS.get(self.state, ()) \
+            and not self.sudo().customer_signature
+
+    @api.multi
+    def _portal_sign(self, signer, signature, evaluation=None, comment=None):
+        """The customer signs on his phone (the record's link): the fields the pad fills,
+        written on behalf of the process (the customer is no user of the backend), then the
+        signed record is filed."""
+        self.ensure_one()
+        signer = (signer or "").strip()
+        if not self._portal_can_sign():
+            raise UserError(_("This service record can't be signed any more."))
+        if not signer:
+            raise UserError(_("Write your name."))
+        if not signature or not _is_signature(signature):
+            raise UserError(_("Sign in the box."))
+        vals = {"customer_signer": signer, "customer_signature": signature,
+                "customer_comment": (comment or "").strip() or self.customer_comment}
+        if evaluation in dict(EVALUATIONS):
+            vals["customer_evaluation"] = evaluation
+        self.sudo()._as_action().write(vals)
+        self._file_signed_record()
+        return True
+
+    def _file_signed_record(self):
+        """The signed service record (both copies) is filed on the visit, and the chatter
+        says who signed."""
+        report = self.env.ref("after_sales_service.visit_report").sudo()
+        for visit in self.sudo():
+            body = _("Service record signed by %s.") % html_escape(visit.customer_signer or "")
+            try:
+                pdf = report.render_qweb_pdf(visit.ids)[0]
+            except UserError as error:  # no PDF converter: the signature is kept all the same
+                visit.message_post(body=_("%(signed)s The signed record could not be filed: "
+                                          "%(error)s") % {"signed": body,
+                                                          "error": html_escape(error.name)},
+                                   subtype="mail.mt_note")
+                continue
+            name = "%s %s.pdf" % (visit.name, _("signed"))
+            attachment = self.env["ir.attachment"].sudo().create({
+                "name": name, "datas_fname": name, "datas": base64.b64encode(pdf),
+                "res_model": visit._name, "res_id": visit.id, "mimetype": "application/pdf"})
+            visit.message_post(body=body, attachment_ids=attachment.ids, subtype="mail.mt_note")
+        return True
+
+    @api.multi
+    def action_send_sign_link(self):
+        """Button: mail the customer the link to sign the service record on his phone."""
+        for visit in self:
+            if not visit._portal_can_sign():
+                raise UserError(_("%s is not on site, or already signed.") % visit.name)
+            if not visit.partner_id.email:
+                raise UserError(_("%s has no e-mail address: open the signing link on the "
+                                  "customer's phone instead.") % visit.partner_id.name)
+        self._notify_customer("after_sales_service.mail_template_visit_sign")
+        return True
+
+
+def _is_signature(signature):
+    """Whether `signature` (base64) is a PNG image with something drawn on it."""
+    try:
+        image = Image.open(io.BytesIO(base64.b64decode(signature)))
+        if image.format != "PNG":
+            return False
+        # on white (a pad's background may be transparent), the strokes are what is dark
+        image = image.convert("RGBA")
+        flat = Image.alpha_composite(Image.new("RGBA", image.size, (255, 255, 255, 255)), image)
+        drawn = flat.convert("L").point(lambda level: 255 if level < 200 else 0)
+        return drawn.getbbox() is not None
+    except Exception:  # pylint: disable=broad-except  # undecodable: not a signature
+        return False
+
 
 def _hours(hours):
-    from datetime import timedelta
     return timedelta(hours=hours or 0.0)
+
+
+def _sql_tuple(values):
+    """An SQL list of constant strings of this module (never user input)."""
+    return "(%s)" % ", ".join("'%s'" % value for value in values)
 
 
 class VisitTool(models.Model):

@@ -13,7 +13,7 @@ class WarrantyCard(models.Model):
 
     _name = "after_sales.warranty.card"
     _description = "Warranty Card"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "after_sales.portal.access"]
     _order = "warranty_end desc, id desc"
 
     name = fields.Char("Card Number", required=True, copy=False, readonly=True,

@@ -9,5 +9,6 @@ from . import complaint_action_report
 from . import parts_issue_report
 from . import return_report
 from . import money_report
+from . import report_forms
 from . import visit_report
 from . import statistics_xlsx

@@ -12,6 +12,7 @@ class ReportMixin(models.AbstractModel):
     (a Model class defaults to a table whatever its mixins say)."""
 
     _name = "after_sales.report.mixin"
+    _inherit = ["after_sales.group.names.mixin"]
     _description = "After-Sales Analysis View"
 
     def _select(self):

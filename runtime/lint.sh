@@ -4,8 +4,9 @@
 # last lines are a count per message and "lint: N messages" or "lint: clean".
 #  - .lintenv/: the tool environment, pinned by runtime/requirements-lint.txt, created when
 #    missing or when that file changes (never .venv, the Odoo runtime). `--setup` stops there.
-#  - .lintenv/addons/after_sales_service/: a fresh copy of the addon's own files and folders
-#    (the same entries as .addons/, so never runtime/, bench/, .venv...) that both tools lint.
+#  - .lintenv/addons-<checkout>/after_sales_service/: a fresh copy of the addon's own files and
+#    folders (the same entries as .addons/, so never runtime/, bench/, .venv...) that both tools
+#    lint; one per checkout, so that worktrees sharing .lintenv lint at the same time.
 #    Both name the module after its folder, which a clone need not be called after, and both
 #    look for the manifest below the git top level only: on the repository root, which is the
 #    addon and the top level at once, oca-checks-odoo-module finds no module and passes, and
@@ -32,9 +33,10 @@ fi
 bin="$root/$env/bin"
 export PYLINTHOME="$root/$env/pylint-home"  # pylint's cache, kept out of ~/.cache
 
-stage_rel="$env/addons/after_sales_service"
+stage_dir="$env/addons-$(printf %s "$root" | sha1sum | cut -c1-8)"
+stage_rel="$stage_dir/after_sales_service"
 stage="$root/$stage_rel"
-rm -rf "$root/$env/addons"
+rm -rf "$root/$stage_dir"
 mkdir -p "$stage"
 for entry in *; do
   case "$entry" in runtime|bench|Makefile) continue ;; esac
@@ -44,10 +46,10 @@ find "$stage" -name __pycache__ -prune -exec rm -rf {} +
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# The OCA checks print paths relative to the git top level (…/.lintenv/addons/after_sales_service/
+# The OCA checks print paths relative to the git top level (…/.lintenv/addons-*/after_sales_service/
 # …) in colour: plain text, paths from the repository root.
-plain() { sed -E -e 's/\x1b\[[0-9;]*m//g' -e "s#([^ ]*/)?\\.lintenv/addons/after_sales_service/##g"; }
-oca_head="^([^ ]*/)?\\.lintenv/addons/after_sales_service/[^ ]*: [a-z][a-z0-9-]*( |\$)"
+plain() { sed -E -e 's/\x1b\[[0-9;]*m//g' -e "s#([^ ]*/)?\\.lintenv/addons[^/]*/after_sales_service/##g"; }
+oca_head="^([^ ]*/)?\\.lintenv/addons[^/]*/after_sales_service/[^ ]*: [a-z][a-z0-9-]*( |\$)"
 failed=()
 
 echo "== pylint $("$bin/python" -c 'import importlib.metadata as m; print(m.version("pylint"))')" \

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Fill untranslated entries of i18n/zh_CN.po from a "msgid<TAB>msgstr" file (one per line).
 
-    .venv/bin/python runtime/po_fill.py terms.tsv
+    .venv/bin/python runtime/po_fill.py [--correct] terms.tsv [more.tsv ...]
 
-A helper for translators: existing translations are never overwritten; prints what is still
-untranslated afterwards. Escapes: \\n and \\t in either column.
+A helper for translators: existing translations are never overwritten, unless --correct (the
+files then hold corrections too: their translation replaces the one in the PO); prints what is
+still untranslated afterwards. Escapes: \\n and \\t in either column.
 """
 import os
 import sys
@@ -18,17 +19,19 @@ def unescape(text):
     return text.replace("\\n", "\n").replace("\\t", "\t")
 
 
-def main(path):
+def main(args):
+    correct = "--correct" in args
     terms = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "\t" in line:
-                msgid, msgstr = line.split("\t", 1)
-                terms[unescape(msgid)] = unescape(msgstr)
+    for path in [arg for arg in args if arg != "--correct"]:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if "\t" in line:
+                    msgid, msgstr = line.split("\t", 1)
+                    terms[unescape(msgid)] = unescape(msgstr)
     po = polib.pofile(PO, wrapwidth=78)
     for entry in po:
-        if not entry.msgstr and entry.msgid in terms:
+        if entry.msgid in terms and (correct or not entry.msgstr):
             entry.msgstr = terms[entry.msgid]
     po.save(PO)
     missing = [e.msgid for e in po if not e.msgstr]
@@ -39,4 +42,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

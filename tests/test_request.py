@@ -54,7 +54,7 @@ class TestRequestFlow(TestRequestCommon):
         self.assertEqual(request.state, "closed")
         tracked = request.sudo().message_ids.mapped("tracking_value_ids").filtered(
             lambda t: t.field == "state")
-        self.assertEqual(len(tracked), 5)  # new>in progress>waiting>resolved>closed
+        self.assertEqual(len(tracked), 4)  # in progress>waiting>resolved>closed
         with self.assertRaises(UserError):
             request.sudo(self.user_manager).unlink()
 

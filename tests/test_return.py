@@ -254,7 +254,7 @@ class TestReturnDisposition(TestReturnCommon):
         tracked = case.sudo().message_ids.mapped("tracking_value_ids").filtered(
             lambda t: t.field == "state")
         self.assertEqual(sorted(tracked.mapped("new_value_char")),
-                         sorted(["Draft", "Awaiting Goods", "To Inspect", "Disposition to Approve",
+                         sorted(["Awaiting Goods", "To Inspect", "Disposition to Approve",
                                  "Disposing", "Closed"]))
 
     def test_exchange_form_steps_in_order(self):

@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
 import base64
 import io
-from datetime import datetime
+import json
+from datetime import date, datetime
 
 import openpyxl
+from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
@@ -647,3 +650,81 @@ class TestStatistics(AfterSalesCase):
             self._wizard(top_count=0)
         self.assertEqual(self.env["after_sales.statistics"].sudo(
             self.user_manager).create({}).date_from[8:], "01")
+
+
+class TestStatisticsForm(AfterSalesCase):
+    """The statistics form as the web client drives it: a preset period filling the dates,
+    no date field to open on load, the title of its breadcrumb."""
+
+    def _onchange_period(self, period):
+        """What the web client gets back when the user picks a preset period."""
+        Wizard = self.env["after_sales.statistics"].sudo(self.user_as)
+        # from dates of another period, as when the user changes the preset
+        values = dict(Wizard.default_get(list(Wizard._fields)), period=period,
+                      date_from="2000-01-01", date_to="2000-01-31")
+        spec = {name: "1" if name == "period" else "" for name in values}
+        return Wizard.onchange(values, "period", spec)["value"]
+
+    def test_presets_fill_the_dates(self):
+        today = fields.Date.from_string(fields.Date.context_today(
+            self.env["after_sales.statistics"].sudo(self.user_as)))
+        month = today.replace(day=1)
+        quarter = month.replace(month=month.month - (month.month - 1) % 3)
+        expected = {
+            "this_month": (month, month + relativedelta(months=1, days=-1)),
+            "last_month": (month - relativedelta(months=1), month - relativedelta(days=1)),
+            "this_quarter": (quarter, quarter + relativedelta(months=3, days=-1)),
+            "this_year": (today.replace(month=1, day=1), today.replace(month=12, day=31)),
+            "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        }
+        for period, (start, end) in expected.items():
+            value = self._onchange_period(period)
+            self.assertEqual((value["date_from"], value["date_to"]),
+                             (fields.Date.to_string(start), fields.Date.to_string(end)), period)
+        # a custom period keeps the dates the user types
+        self.assertNotIn("date_from", self._onchange_period("custom"))
+
+    def test_what_the_client_saves(self):
+        """Every field of the form, the read-only dates included (force_save), False for the
+        empty team: the statistics read those dates; the title names them."""
+        Wizard = self.env["after_sales.statistics"].sudo(self.user_as)
+        dates = self._onchange_period("last_month")
+        wizard = Wizard.create({
+            "period": "last_month", "date_from": dates["date_from"],
+            "date_to": dates["date_to"], "company_id": self.company.id, "team_id": False,
+            "top_count": 20, "result_html": False, "name": False})
+        self.assertEqual((wizard.date_from, wizard.date_to),
+                         (dates["date_from"], dates["date_to"]))
+        title = "%s %s \u2013 %s" % (wizard._report_title(), dates["date_from"],
+                                     dates["date_to"])
+        self.assertEqual(wizard.name, title)
+        self.assertEqual(wizard.name_get(), [(wizard.id, title)])  # the breadcrumb
+        self.assertNotIn("after_sales.statistics,", wizard.display_name)
+        # dates sent without a preset stay as they are (a custom period)
+        wizard = Wizard.create({"date_from": "2019-03-01", "date_to": "2019-03-31"})
+        self.assertEqual((wizard.date_from, wizard.date_to), ("2019-03-01", "2019-03-31"))
+
+    def test_title_in_chinese(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["after_sales_service"], ["zh_CN"])
+        wizard = self.env["after_sales.statistics"].sudo(self.user_as).with_context(
+            lang="zh_CN").create({"period": "custom", "date_from": "2026-01-01",
+                                  "date_to": "2026-12-31"})
+        self.assertEqual(wizard.name, "售后服务部维修统计表 2026-01-01 \u2013 2026-12-31")
+
+    def test_form_opens_on_the_preset_not_on_a_date(self):
+        """The form's first field takes the focus when it opens: the preset (radio), not a date
+        (its calendar would pop up); the dates are read-only but saved unless custom."""
+        view = self.env["after_sales.statistics"].sudo(self.user_as).fields_view_get(
+            view_id=self.env.ref("after_sales_service.statistics_view_form").id,
+            view_type="form")
+        arch = etree.fromstring(view["arch"])
+        visible = [node for node in arch.iter("field")
+                   if not json.loads(node.get("modifiers", "{}")).get("invisible")]
+        self.assertEqual(visible[0].get("name"), "period")
+        self.assertEqual(visible[0].get("widget"), "radio")
+        for name in ("date_from", "date_to"):
+            node = arch.xpath("//field[@name='%s']" % name)[0]
+            self.assertEqual(node.get("force_save"), "1", name)
+            self.assertEqual(json.loads(node.get("modifiers"))["readonly"],
+                             [["period", "!=", "custom"]], name)

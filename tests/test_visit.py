@@ -128,7 +128,7 @@ class TestVisit(AfterSalesCase):
         issue = visit._parts_issue_picking()
         van = self.warehouse.after_sales_technician_location(self.user_technician)
         self.assertEqual(issue.location_dest_id, van)
-        with self.assertRaisesRegex(UserError, "not issued"):
+        with self.assertRaisesRegex(UserError, "%s is not validated by the warehouse" % issue.name):
             visit.action_start()
         # the warehouse validates the issue
         issue.sudo(self.user_stock).action_assign()

@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import formatLang
 
+from ..models.statistics_export import REPORTS as EXPORT_REPORTS
 from ..reports.money_report import INCOME_KINDS, KINDS as MONEY_KINDS
 from ..reports.request_report import RESULTS
 
@@ -35,18 +36,32 @@ class Statistics(models.TransientModel):
     _name = "after_sales.statistics"
     _description = "Service Statistics"
 
-    date_from = fields.Date("From", required=True, default=lambda self: self._default_date_from())
-    date_to = fields.Date("To", required=True, default=lambda self: self._default_date_to())
+    # the title of the form and of its breadcrumb: "售后服务部维修统计表 2026-01-01 – 2026-01-31"
+    name = fields.Char(compute="_compute_name")
+    # a preset fills the dates (read-only then); the dates are what the statistics read
+    period = fields.Selection([("this_month", "This Month"), ("last_month", "Last Month"),
+                               ("this_quarter", "This Quarter"), ("this_year", "This Year"),
+                               ("last_year", "Last Year"), ("custom", "Custom")],
+                              "Statistics Period", required=True, default="this_month",
+                              help="A preset period fills in the dates; choose Custom to "
+                                   "type them.")
+    date_from = fields.Date("Start Date", required=True,
+                            default=lambda self: self._default_date_from())
+    date_to = fields.Date("End Date", required=True,
+                          default=lambda self: self._default_date_to())
     # the company rules show the documents of the user's current company and its children
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id,
                                  domain=lambda self: [("id", "child_of",
                                                        self.env.user.company_id.ids)])
-    team_id = fields.Many2one("after_sales.team", help="Only the requests of this team and the visits, parts, "
-                                   "callbacks, complaints, returns and money linked to them.")
-    top_count = fields.Integer("Customers and Products Listed", default=20,
-                               help="The customers and products with the most requests are "
-                                    "listed one by one, the others on one line.")
+    team_id = fields.Many2one("after_sales.team",
+                              help="Leave empty for the whole company. With a team: only its "
+                                   "requests, and the visits, parts, callbacks, complaints, "
+                                   "returns and money linked to them.")
+    top_count = fields.Integer("Top Customers and Products", default=20,
+                               help="How many of the customers, and of the products, with the "
+                                    "most requests get a line of their own; the others are "
+                                    "added up on one line.")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     result_html = fields.Html("Statistics", readonly=True, sanitize=False)
 
@@ -54,13 +69,37 @@ class Statistics(models.TransientModel):
 
     @api.model
     def _default_date_from(self):
-        today = fields.Date.from_string(fields.Date.context_today(self))
-        return fields.Date.to_string(today.replace(day=1))
+        return self._period_dates("this_month")["date_from"]
 
     @api.model
     def _default_date_to(self):
+        return self._period_dates("this_month")["date_to"]
+
+    @api.model
+    def _period_dates(self, period):
+        """{'date_from', 'date_to'} of a preset period, around the user's today."""
         today = fields.Date.from_string(fields.Date.context_today(self))
-        return fields.Date.to_string(today.replace(day=1) + relativedelta(months=1, days=-1))
+        month = today.replace(day=1)
+        start, months = {
+            "this_month": (month, 1),
+            "last_month": (month - relativedelta(months=1), 1),
+            "this_quarter": (month - relativedelta(months=(today.month - 1) % 3), 3),
+            "this_year": (month.replace(month=1), 12),
+            "last_year": (month.replace(year=today.year - 1, month=1), 12),
+        }[period]
+        return {"date_from": fields.Date.to_string(start),
+                "date_to": fields.Date.to_string(start + relativedelta(months=months, days=-1))}
+
+    @api.onchange("period")
+    def _onchange_period(self):
+        if self.period and self.period != "custom":
+            self.update(self._period_dates(self.period))
+
+    @api.depends("date_from", "date_to")
+    def _compute_name(self):
+        for wizard in self:
+            wizard.name = "%s %s \u2013 %s" % (wizard._report_title(), wizard.date_from or "",
+                                               wizard.date_to or "")
 
     @api.constrains("date_from", "date_to", "top_count", "company_id")
     def _check_period(self):
@@ -86,19 +125,21 @@ class Statistics(models.TransientModel):
     @api.multi
     def action_export_xlsx(self):
         self.ensure_one()
-        return self.env.ref("after_sales_service.statistics_xlsx_report").report_action(self)
+        return self._export_action("xlsx")
 
     @api.multi
     def action_print_pdf(self):
         self.ensure_one()
-        return self.env.ref("after_sales_service.statistics_pdf_report").report_action(self)
+        return self._export_action("pdf")
 
     # ------------------------------------------------------------------ period
 
     def _tz(self):
         """The time zone the days of the period are counted in: the company's (as its working
-        time), else the user's."""
-        return pytz.timezone(self.company_id.partner_id.tz or self.env.user.tz or "UTC")
+        time), else the user's. Read without prefetching the company's and partner's other
+        fields: every table asks for it."""
+        wizard = self.with_context(prefetch_fields=False)
+        return pytz.timezone(wizard.company_id.partner_id.tz or wizard.env.user.tz or "UTC")
 
     def _utc(self, day):
         """The UTC moment (Odoo datetime string) the given local day starts."""
@@ -148,7 +189,8 @@ class Statistics(models.TransientModel):
         return self.env[model]._fields[field_name]._description_selection(self.env)
 
     def _read_groups(self, model, domain, measures, groupby, orderby=False, limit=None):
-        """read_group on every groupby at once (lazy=False: the count is '__count')."""
+        """read_group on every groupby at once (lazy=False: the count is '__count'); the
+        grouped products and technicians are named in SQL (after_sales.group.names.mixin)."""
         groupby = [groupby] if isinstance(groupby, str) else list(groupby)
         fields_list = list(measures) + [g.split(":")[0] for g in groupby]
         return self.env[model].read_group(domain, fields_list, groupby, orderby=orderby,
@@ -759,3 +801,33 @@ class Statistics(models.TransientModel):
                     yield row
         finally:
             cr.execute(sql.SQL("CLOSE {}").format(cursor))
+
+    # ------------------------------------------------------------------ background export
+
+    def _export_action(self, report_format):
+        """The workbook or PDF at once for a short period; beyond the company's limits (see
+        `_export_in_background`) made by a job and delivered as a file of an
+        after_sales.statistics.export, the user notified, when a job runner serves this
+        server (without one the report downloads at once, as before)."""
+        Export = self.env["after_sales.statistics.export"]
+        if Export._after_sales_jobs_delayed() and self._export_in_background():
+            return Export._queue_for(self, report_format)
+        return self.env.ref(EXPORT_REPORTS[report_format]).report_action(self)
+
+    def _export_in_background(self):
+        """Whether the period is longer than the company's background export limit in days,
+        or holds more requests (rows of the detail sheet) than its limit in requests."""
+        company = self.company_id
+        days = (fields.Date.from_string(self.date_to)
+                - fields.Date.from_string(self.date_from)).days + 1
+        if 0 < company.after_sales_export_queue_days < days:
+            return True
+        limit = company.after_sales_export_queue_rows
+        return 0 < limit < self.env["after_sales.request.report"].search_count(
+            self._request_domain())
+
+    def _export_wizard_values(self):
+        """What the job needs to make the same statistics again (the shown result aside)."""
+        values = self.copy_data()[0]
+        values.pop("result_html", None)
+        return values
