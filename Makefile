@@ -70,6 +70,19 @@ bench: db
 bench-peers: db
 	@$(PY) bench/peers.py $(if $(ROUNDS),--rounds $(ROUNDS))
 
+## make load [CLIENTS=8 OPS=1000]: the production set-up under load: the prefork server (4 workers,
+## a cron worker, long-polling) on a fresh database in a PostgreSQL cluster of its own
+## (.bench/load/pg), CLIENTS XML-RPC/JSON clients of every role, OPS operations each; one worker
+## killed and PostgreSQL restarted mid-run. Prints operations/s, p50/p95/max per operation,
+## errors, retries and the invariants; exits 1 on any violation or serialization error.
+## LOAD_PORT/LOAD_LONGPOLLING_PORT (8079/8082) change the ports, LOAD_PG=external uses PGHOST.
+.PHONY: load
+load: setup
+	@$(PY) bench/load.py --clients $(or $(CLIENTS),8) --ops $(or $(OPS),1000) \
+		$(if $(LOAD_PORT),--port $(LOAD_PORT)) \
+		$(if $(LOAD_LONGPOLLING_PORT),--longpolling-port $(LOAD_LONGPOLLING_PORT)) \
+		$(if $(filter external,$(LOAD_PG)),--external-pg)
+
 stop-db:
 	@bash runtime/pg.sh stop
 

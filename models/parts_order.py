@@ -18,7 +18,7 @@ STATES = [
 PICKING_STATES = [
     ("draft", "Draft"),
     ("waiting", "Waiting Another Operation"),
-    ("confirmed", "Waiting for Stock"),
+    ("confirmed", "Waiting"),
     ("assigned", "Ready"),
     ("done", "Done"),
     ("cancel", "Cancelled"),
@@ -387,10 +387,16 @@ class PartsOrder(models.Model):
         }
 
     def _create_pickings(self):
-        """One outgoing picking per order from the parts store, confirmed and reserved as far as
-        the stock allows: without enough stock it waits, it never goes negative."""
+        """One outgoing transfer per order from the parts store, confirmed: the warehouse
+        reserves it (Check Availability, the requested serial first; or Odoo's scheduler) and
+        validates it, as every Odoo 11 delivery. The approval reserves nothing: concurrent
+        approvals of the same part would update the same stock quants and fail each other
+        (the manager's approval, invoice and to-dos all retried). As superuser, since the
+        warehouse handles it; it never issues more than the store holds."""
+        Picking = self.env["stock.picking"].sudo()
         for order in self:
-            picking = self._create_reserved_picking(order._prepare_picking_vals())
+            picking = Picking.create(order._prepare_picking_vals())
+            picking.action_confirm()
             order.message_post(body=_("Transfer %s created from the parts store.")
                                % picking.name, subtype="mail.mt_note")
         return True

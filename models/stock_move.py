@@ -23,23 +23,36 @@ class StockMove(models.Model):
              "received.")
 
     def _after_sales_reserve(self):
-        """Reserve as far as the stock allows, the requested serial when there is one."""
+        """Reserve as far as the stock allows (the after-sales transfers reserved when they
+        are created), the requested serial when there is one."""
+        self.filtered(lambda m: m.state in ("confirmed", "partially_available"))._action_assign()
+        return True
+
+    def _action_assign(self):
+        """Wherever Odoo reserves (the warehouse's Check Availability, the scheduler, the
+        transfers reserved on creation), a move asking for a serial reserves that serial and
+        no other: without it in stock the move waits. Received into a location that bypasses
+        reservation, the serial is proposed on the move line. The other moves as Odoo does."""
         Quant = self.env["stock.quant"]
-        moves = self.filtered(lambda m: m.state in ("confirmed", "partially_available"))
-        with_lot = moves.filtered(lambda m: m.after_sales_lot_id and m.product_id.tracking != "none"
-                                  and not m.location_id.should_bypass_reservation())
+        with_lot = self.filtered(
+            lambda m: m.after_sales_lot_id and m.product_id.tracking != "none"
+            and m.state in ("confirmed", "partially_available")
+            and not m.location_id.should_bypass_reservation())
         for move in with_lot:
             lot = move.after_sales_lot_id
+            missing = move.product_uom._compute_quantity(
+                move.product_uom_qty - move.reserved_availability, move.product_id.uom_id,
+                rounding_method="HALF-UP")
             available = Quant._get_available_quantity(move.product_id, move.location_id,
                                                       lot_id=lot, strict=False)
-            if available > 0:
-                move._update_reserved_quantity(move.product_qty, available, move.location_id,
+            if available > 0 and missing > 0:
+                move._update_reserved_quantity(missing, available, move.location_id,
                                                lot_id=lot, strict=False)
                 move._recompute_state()
-        others = moves - with_lot
-        others._action_assign()
+        others = self - with_lot
+        result = super(StockMove, others)._action_assign()
         for move in others.filtered(lambda m: m.after_sales_lot_id
                                     and m.location_id.should_bypass_reservation()):
             move.move_line_ids.filtered(lambda l: not l.lot_id).write(
                 {"lot_id": move.after_sales_lot_id.id})
-        return True
+        return result

@@ -293,6 +293,7 @@ class TestBackorderCancelled(AfterSalesCase):
     def _ship_with_backorder(self, order, quantity):
         """The warehouse validates `quantity` and keeps the rest as a backorder."""
         picking = order.picking_ids.sudo(self.user_stock)
+        picking.action_assign()  # the warehouse's Check Availability
         self.assertEqual(picking.state, "assigned")
         picking.move_line_ids.qty_done = quantity
         action = picking.button_validate()

@@ -372,6 +372,7 @@ class TestCustomerNotifications(AfterSalesCase):
         order.action_submit()
         order.sudo(self.user_manager).action_approve()
         picking = order.sudo().picking_ids.sudo(self.user_stock)
+        picking.action_assign()  # the warehouse's Check Availability
         for line in picking.move_line_ids:
             line.qty_done = line.product_uom_qty
         picking.action_done()

@@ -1,5 +1,8 @@
 # -*- coding: utf-8 -*-
+from contextlib import closing
 from datetime import date, timedelta
+
+import psycopg2
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -69,8 +72,11 @@ class TestPartsCommon(AfterSalesCase):
         return order
 
     def _validate(self, picking, user=None):
-        """The warehouse validates what is reserved, with Odoo's own steps."""
+        """The warehouse reserves (Check Availability) and validates what is reserved, with
+        Odoo's own steps."""
         picking = picking.sudo(user or self.user_stock)
+        if picking.state != "assigned":
+            picking.action_assign()
         for line in picking.move_line_ids:
             line.qty_done = line.product_uom_qty
         picking.action_done()
@@ -119,8 +125,14 @@ class TestPartsDispatch(TestPartsCommon):
         self.assertEqual(picking.picking_type_id.code, "outgoing")
         self.assertEqual(picking.location_id, self.parts_store)
         self.assertEqual(picking.location_dest_id.usage, "customer")
+        # confirmed, not reserved: the warehouse reserves it (Check Availability)
+        self.assertEqual(picking.state, "confirmed")
+        self.assertEqual(order.picking_state, "confirmed")
+        self.assertEqual(self.available(self.thermostat, self.parts_store), 10.0)
+        picking.sudo(self.user_stock).action_assign()
         self.assertEqual(picking.state, "assigned")
         self.assertEqual(order.picking_state, "assigned")
+        self.assertEqual(self.available(self.thermostat, self.parts_store), 8.0)
 
         # the draft invoice: parts at cost + markup, one postage line
         invoice = order.invoice_ids
@@ -274,6 +286,7 @@ class TestPartsDispatch(TestPartsCommon):
         request = self._request(in_warranty=False)
         order = self._approved(self._order(request=request))
         picking = order.picking_ids
+        picking.sudo(self.user_stock).action_assign()
         self.assertEqual(self.available(self.thermostat, self.parts_store), 8.0)  # reserved
         order.sudo(self.user_as).action_cancel()
         self.assertEqual(order.state, "cancel")
@@ -311,10 +324,11 @@ class TestPartsDispatch(TestPartsCommon):
         self.assertTrue(line.stock_warning)
         self.assertTrue(order.stock_warning)
         self._approved(order)
-        picking = order.picking_ids
-        self.assertEqual(picking.state, "confirmed")  # waits, not ready
-        self.assertFalse(order.stock_warning)  # reserved from now on: the transfer shows it
-        picking = picking.sudo(self.user_stock)
+        picking = order.picking_ids.sudo(self.user_stock)
+        self.assertFalse(order.stock_warning)  # approved: the transfer shows it from now on
+        picking.action_assign()
+        self.assertEqual(picking.state, "confirmed")  # 5 of 7 reserved: waits, not ready
+        self.assertEqual(picking.move_line_ids.product_qty, 5.0)
         picking.move_line_ids.qty_done = 7.0
         with self.assertRaisesRegex(UserError, "Not enough"):
             picking.action_done()
@@ -336,8 +350,63 @@ class TestPartsDispatch(TestPartsCommon):
             order.sudo(self.user_manager).action_approve()
         order.line_ids.lot_id = lots[1]
         order.sudo(self.user_manager).action_approve()
+        self.assertFalse(order.picking_ids.move_line_ids)  # reserved by the warehouse
+        order.picking_ids.sudo(self.user_stock).action_assign()
         self.assertEqual(order.picking_ids.move_line_ids.lot_id, lots[1])
         self.assertIn("CB-0002", order.invoice_ids.invoice_line_ids[0].name)
+        # another order for the same serial waits for it: no other serial is taken
+        other = self._order(chargeable=True, lines=[(board, 1.0, False)])
+        other.line_ids.lot_id = lots[1]
+        self._approved(other)
+        other.picking_ids.sudo(self.user_stock).action_assign()
+        self.assertEqual(other.picking_ids.state, "confirmed")
+        self.assertFalse(other.picking_ids.move_line_ids)
+        self.assertEqual(self.available(board, self.parts_store), 1.0)  # CB-0001, still free
+        # Odoo's scheduler reserves the same way
+        self.env["procurement.group"].run_scheduler()
+        self.assertFalse(other.picking_ids.move_line_ids)
+        self._validate(order.picking_ids)
+        self.assertEqual(order.state, "shipped")
+
+    def _lock_quants(self, quants):
+        """Lock these quants from another connection (its own transaction), as a concurrent
+        approval or validation does; True if they were free, False if a transaction of this
+        test holds them."""
+        with closing(self.registry.cursor()) as other:
+            try:
+                other.execute("SELECT id FROM stock_quant WHERE id IN %s FOR UPDATE NOWAIT",
+                              [tuple(quants.ids)], log_exceptions=False)
+                return len(other.fetchall()) == len(quants)
+            except psycopg2.OperationalError as error:
+                self.assertEqual(error.pgcode, "55P03")  # lock_not_available
+                return False
+            finally:
+                other.rollback()
+
+    def test_concurrent_approvals_do_not_touch_the_stock(self):
+        """An approval leaves the part's stock to the warehouse: while an approval's
+        transaction is still open, another one locks the same quants at once. (The approval
+        used to reserve, holding the quants until its commit: a concurrent approval of the
+        same part waited for them, then failed with a serialization error, and the RPC
+        layer's retries ran out under load.) The warehouse's reservation does lock them."""
+        part = self.env.ref("after_sales_service.product_thermostat")
+        quants = self.Quant._gather(part, self.parts_store)  # committed by the demo data
+        self.assertTrue(quants)
+        reserved = sum(quants.mapped("reserved_quantity"))
+        first = self._approved(self._order(lines=[(part, 2.0, False)]))
+        second = self._approved(self._order(chargeable=True, lines=[(part, 1.0, False)]))
+        self.assertEqual((first.state, second.state), ("approved", "approved"))
+        self.assertTrue(self._lock_quants(quants))
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), reserved)
+        self.assertEqual((first.picking_ids | second.picking_ids).mapped("state"),
+                         ["confirmed", "confirmed"])
+        self.assertEqual(len(second.invoice_ids), 1)
+        # the warehouse checks availability: now this transaction holds them
+        (first.picking_ids | second.picking_ids).sudo(self.user_stock).action_assign()
+        self.assertEqual((first.picking_ids | second.picking_ids).mapped("state"),
+                         ["assigned", "assigned"])
+        self.assertFalse(self._lock_quants(quants))
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), reserved + 3.0)
 
 
 class TestPartsRoles(TestPartsCommon):

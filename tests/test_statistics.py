@@ -186,6 +186,7 @@ class TestStatistics(AfterSalesCase):
         orders.sudo(cls.user_manager).action_approve()
         for picking in orders.mapped("picking_ids"):
             picking = picking.sudo(cls.user_stock)
+            picking.action_assign()
             for line in picking.move_line_ids:
                 line.qty_done = line.product_uom_qty
             picking.action_done()

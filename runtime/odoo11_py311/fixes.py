@@ -8,6 +8,8 @@ import base64
 import collections
 import collections.abc
 import inspect
+import json
+import logging
 import os
 import re
 import subprocess
@@ -436,6 +438,292 @@ def py311_setrlimit_integers(server):
     server.resource = proxy
 
 
+# Odoo 11's RPC layer (odoo/service/model.py check) runs a transaction again when it lost a
+# concurrent update: MAX_TRIES_ON_CONCURRENCY_FAILURE = 5 more tries, after a random wait of up
+# to 2 ** tries seconds. Here: 10 more tries, each wait at most CONCURRENCY_WAIT_MAX seconds.
+CONCURRENCY_TRIES = 10
+CONCURRENCY_WAIT_MAX = 5.0
+
+
+def rpc_concurrency_retries(model):
+    """A transaction that lost a concurrent update (SerializationFailure, LockNotAvailable,
+    DeadlockDetected) got 5 more tries, after random waits of up to 1, 2, 4, 8 and 16 s, then
+    its traceback went to the client. Every validation of a part updates its quant and its
+    oldest receipt move (stock_account's FIFO remaining quantity), every invoice validation
+    the journal's sequence: when such transactions take seconds (a busy 2-core server), the
+    five tries ran out (`make load`: "maximum number of tries reached" on
+    stock.picking.action_done). Odoo's loop is kept; it gets 10 tries, each wait a random one
+    of up to 1, 2, 4, then 5 s (about 20 s on average, 42 s at most, within the request's time
+    limit)."""
+    import random
+    import types
+
+    if getattr(model.random, "_odoo11_py311", False):
+        return
+    proxy = types.ModuleType("random")
+    proxy.__dict__.update(random.__dict__)
+
+    def uniform(a, b):
+        return random.uniform(a, min(b, CONCURRENCY_WAIT_MAX))
+
+    proxy.uniform = uniform
+    proxy._odoo11_py311 = True
+    model.random = proxy  # check() is the module's only user of random
+    model.MAX_TRIES_ON_CONCURRENCY_FAILURE = CONCURRENCY_TRIES
+
+
+# While PostgreSQL is down or restarting, clients get this instead of psycopg2's own text ("the
+# database system is shutting down", "connection already closed"...). Odoo translates through
+# ir.translation, in the database that is unavailable, and the runtime is no addon whose .po
+# files Odoo would load: both languages are kept here, in this one place.
+DB_UNAVAILABLE_MESSAGES = {
+    "en": "The database is temporarily unavailable; please retry in a moment.",
+    "zh": "数据库暂时不可用，请稍后重试。",
+}
+# SQLSTATEs of a server going away or not accepting connections yet: class 08 (connection
+# exception), 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now
+DB_UNAVAILABLE_PGCODES = ("57P01", "57P02", "57P03")
+# libpq's texts for the same, when psycopg2 gives no SQLSTATE (failures to connect, a
+# connection lost mid-query) - never "database ... does not exist" or a query's own error
+DB_UNAVAILABLE_TEXTS = (
+    "the database system is shutting down", "the database system is starting up",
+    "the database system is in recovery mode", "the database system is not yet accepting",
+    "terminating connection due to administrator command", "server closed the connection",
+    "could not connect to server", "Is the server running", "Connection refused",
+    "no connection to the server", "connection already closed", "connection not open",
+    "could not receive data from server", "could not send data to server",
+    "SSL SYSCALL error", "SSL connection has been closed unexpectedly",
+)
+
+
+def db_unavailable(error):
+    """Whether `error` (or what it was raised while handling) means the database server is
+    down or restarting, rather than an error of the request itself."""
+    import psycopg2
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if getattr(error, "_odoo11_py311_unavailable", False):
+            return True
+        if isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+            code = getattr(error, "pgcode", None)
+            if code and (code.startswith("08") or code in DB_UNAVAILABLE_PGCODES):
+                return True
+            if not code and any(text in str(error) for text in DB_UNAVAILABLE_TEXTS):
+                return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def db_unavailable_language(lang=None, accept_language=None):
+    """The message's language: the user's (context lang) when known, else the best of
+    Accept-Language that we have, else English."""
+    candidates = [lang] if lang else []
+    if accept_language:
+        ranked = []
+        for position, item in enumerate(accept_language.split(",")):
+            tag, _sep, params = item.strip().partition(";")
+            quality = 1.0
+            for param in params.split(";"):
+                key, _eq, value = param.strip().partition("=")
+                if key == "q":
+                    try:
+                        quality = float(value)
+                    except ValueError:
+                        quality = 0.0
+            if tag and quality > 0:
+                ranked.append((-quality, position, tag))
+        candidates += [tag for _q, _p, tag in sorted(ranked)]
+    for candidate in candidates:
+        primary = re.split(r"[-_]", candidate.strip().lower())[0]
+        if primary in DB_UNAVAILABLE_MESSAGES:
+            return primary
+    return "en"
+
+
+def db_unavailable_message(lang=None, accept_language=None):
+    return DB_UNAVAILABLE_MESSAGES[db_unavailable_language(lang, accept_language)]
+
+
+def _context_lang(value):
+    """The lang of a context found in RPC arguments (a dict, or the last dict of a list)."""
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in reversed(value) if isinstance(v, dict)), None)
+    if isinstance(value, dict):
+        context = value.get("context") if isinstance(value.get("context"), dict) else value
+        lang = context.get("lang")
+        return lang if isinstance(lang, str) else None
+    return None
+
+
+def _rpc_lang(method, params):
+    """The lang of an XML-RPC call's context: execute_kw's keyword arguments, else the last
+    argument of execute when it is a dict (where odoo.service.model.check looks too)."""
+    params = list(params or ())
+    if method == "execute_kw":
+        return _context_lang(params[6] if len(params) > 6 else None)
+    if method == "execute" and len(params) > 5 and isinstance(params[-1], dict):
+        lang = params[-1].get("lang")
+        return lang if isinstance(lang, str) else None
+    return None
+
+
+def _json_request_lang(httprequest):
+    """The lang of a JSON-RPC call: the context it sends (kwargs, or the last argument as the
+    web client's buttons send it), else the session's (the user's, set at login). No database
+    is read: both come with the request or from the session files."""
+    try:
+        payload = json.loads(httprequest.get_data().decode("utf-8") or "{}")
+        params = payload.get("params") or {}
+    except (ValueError, AttributeError):
+        params = {}
+    if not isinstance(params, dict):
+        params = {}
+    lang = (_context_lang(params.get("kwargs")) or _context_lang(params.get("context"))
+            or _context_lang(params.get("args")))
+    if not lang:
+        session = getattr(httprequest, "session", None)
+        lang = _context_lang(getattr(session, "context", None))
+    return lang
+
+
+def db_unavailable_messages(http):
+    """While PostgreSQL is down or restarting, RPC and JSON clients got psycopg2's raw text
+    (with a traceback), and the web client's users were logged out: Root.dispatch takes an
+    OperationalError of the registry's check as "the database is gone", logs the session out
+    and serves the request without a database. Now every client gets one clear message, in
+    the user's language when known (the context's lang, else the session's), else by
+    Accept-Language, as a UserError (XML-RPC fault code 2 and its string, JSON-RPC
+    "user_error" shown by the web client as a warning) or, for a page, HTTP 503 with
+    Retry-After; the session is kept. The original error is still logged."""
+    import werkzeug.wrappers
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.service import wsgi_server
+
+    if getattr(http.dispatch_rpc, "_odoo11_py311", False):
+        return
+    logger = logging.getLogger("odoo11_py311.db_unavailable")
+
+    class DatabaseUnavailable(odoo.exceptions.UserError):
+        """The database server is down or restarting: retry in a moment."""
+        _odoo11_py311_unavailable = True
+
+    # JSON-RPC clients see odoo.http.DatabaseUnavailable
+    DatabaseUnavailable.__module__ = http.__name__
+    DatabaseUnavailable.__qualname__ = DatabaseUnavailable.__name__
+    http.DatabaseUnavailable = DatabaseUnavailable
+    local = threading.local()  # the XML-RPC request's environ (greenlet-local under gevent)
+
+    def unavailable(error, lang=None, accept_language=None):
+        """The message for the client (the original error logged once, in one line)."""
+        if not isinstance(error, DatabaseUnavailable):
+            text = str(error).strip()
+            logger.warning("database unavailable: %s",
+                           text.splitlines()[0] if text else type(error).__name__)
+        return DatabaseUnavailable(db_unavailable_message(lang, accept_language))
+
+    def json_error(error):
+        """The JSON-RPC error of a UserError, as JsonRequest answers it (no traceback)."""
+        return {"code": 200, "message": "Odoo Server Error",
+                "data": dict(http.serialize_exception(error), debug="")}
+
+    def accept_language():
+        try:
+            return http.request.httprequest.headers.get("Accept-Language")
+        except (RuntimeError, AttributeError):  # no HTTP request: XML-RPC
+            environ = getattr(local, "environ", None) or {}
+            return environ.get("HTTP_ACCEPT_LANGUAGE")
+
+    # the registry's first queries: raise DatabaseUnavailable, which Root.dispatch does not
+    # take for a missing database (no logout, no database-less dispatch)
+    def guard(method):
+        def guarded(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except DatabaseUnavailable:
+                raise
+            except Exception as error:
+                if db_unavailable(error):
+                    raise unavailable(error) from error
+                raise
+        guarded._odoo11_py311 = True
+        return guarded
+
+    Registry.check_signaling = guard(Registry.check_signaling)
+    new = Registry.__dict__["new"].__func__
+    Registry.new = classmethod(guard(new))
+
+    # XML-RPC and /jsonrpc: odoo.http.dispatch_rpc
+    dispatch_rpc = http.dispatch_rpc
+
+    def dispatch_rpc_guarded(service_name, method, params):
+        try:
+            return dispatch_rpc(service_name, method, params)
+        except Exception as error:
+            if db_unavailable(error):
+                raise unavailable(error, _rpc_lang(method, params), accept_language()) \
+                    from error
+            raise
+
+    dispatch_rpc_guarded._odoo11_py311 = True
+    dispatch_rpc_guarded.origin = dispatch_rpc
+    http.dispatch_rpc = dispatch_rpc_guarded
+
+    wsgi_xmlrpc = wsgi_server.wsgi_xmlrpc
+
+    def wsgi_xmlrpc_with_environ(environ, start_response):
+        local.environ = environ
+        try:
+            return wsgi_xmlrpc(environ, start_response)
+        finally:
+            local.environ = None
+
+    wsgi_server.wsgi_xmlrpc = wsgi_xmlrpc_with_environ
+
+    # JSON-RPC routes (the web client, long-polling): the error response of the request
+    handle_json = http.JsonRequest._handle_exception
+
+    def handle_json_exception(self, exception):
+        if not db_unavailable(exception):
+            return handle_json(self, exception)
+        error = unavailable(exception, _json_request_lang(self.httprequest),
+                            self.httprequest.headers.get("Accept-Language"))
+        self._failed = error  # nothing is committed
+        return self._json_response(error=json_error(error))
+
+    http.JsonRequest._handle_exception = handle_json_exception
+
+    # what escapes the request (the registry's check, a page, the final commit)
+    dispatch = http.Root.dispatch
+
+    def root_dispatch(self, environ, start_response):
+        try:
+            return dispatch(self, environ, start_response)
+        except Exception as error:
+            if not db_unavailable(error):
+                raise
+            httprequest = environ.get("werkzeug.request") or werkzeug.wrappers.Request(environ)
+            answer = unavailable(error, _json_request_lang(httprequest),
+                                 httprequest.headers.get("Accept-Language"))
+            if httprequest.mimetype in ("application/json", "application/json-rpc"):
+                try:
+                    request_id = json.loads(httprequest.get_data().decode("utf-8")).get("id")
+                except (ValueError, AttributeError):
+                    request_id = None
+                body = {"jsonrpc": "2.0", "id": request_id, "error": json_error(answer)}
+                response = werkzeug.wrappers.Response(json.dumps(body),
+                                                      mimetype="application/json")
+            else:
+                response = werkzeug.wrappers.Response(
+                    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Odoo</title>"
+                    "</head><body><p>%s</p></body></html>" % answer.name, status=503,
+                    mimetype="text/html", headers=[("Retry-After", "5")])
+            return response(environ, start_response)
+
+    http.Root.dispatch = root_dispatch
+
+
 BEFORE_IMPORT = (
     py310_collections_abc_aliases,
     py311_inspect_getargspec,
@@ -452,4 +740,6 @@ AFTER_IMPORT = (
     ("odoo.addons.base.ir.ir_ui_view", lxml5_addnext_tail),
     ("odoo.addons.base.ir.ir_actions_report", wkhtmltopdf_unpatched_qt_reports),
     ("odoo.service.server", py311_setrlimit_integers),
+    ("odoo.service.model", rpc_concurrency_retries),
+    ("odoo.http", db_unavailable_messages),
 )
