@@ -19,6 +19,8 @@
         "queue_job",
         "web_responsive",
         "portal",
+        "survey",
+        "mrp_repair",
     ],
     "data": [
         "security/after_sales_security.xml",

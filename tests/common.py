@@ -33,6 +33,10 @@ class AfterSalesCase(SavepointCase):
                                                ["after_sales_service.group_technician"])
         cls.user_quality = cls._create_user("as_quality", ["after_sales_service.group_quality"])
         cls.user_gm = cls._create_user("as_gm", ["after_sales_service.group_general_manager"])
+        cls.user_deputy_gm = cls._create_user(
+            "as_deputy_gm", ["after_sales_service.group_deputy_general_manager"])
+        cls.user_purchasing = cls._create_user("as_purchasing",
+                                               ["after_sales_service.group_purchasing"])
         cls.user_station = cls._create_user("as_station",
                                             ["after_sales_service.group_service_station"])
         cls.user_stock = cls._create_user("as_stock", ["stock.group_stock_user"])
@@ -102,8 +106,8 @@ class AfterSalesCase(SavepointCase):
     @classmethod
     def _create_second_company(cls, name="华南售后服务有限公司", prefix="b"):
         """A second company (same currency, the test week as calendar) and one user of it per
-        role, as `cls.<prefix>_<role>`: as_user, manager, technician, quality, gm, station,
-        stock, finance."""
+        role, as `cls.<prefix>_<role>`: as_user, manager, technician, quality, gm, deputy_gm,
+        purchasing, station, stock, finance."""
         company = cls.env["res.company"].create({
             "name": name, "currency_id": cls.company.currency_id.id})
         company.partner_id.tz = "UTC"
@@ -114,6 +118,8 @@ class AfterSalesCase(SavepointCase):
             "technician": ["after_sales_service.group_technician"],
             "quality": ["after_sales_service.group_quality"],
             "gm": ["after_sales_service.group_general_manager"],
+            "deputy_gm": ["after_sales_service.group_deputy_general_manager"],
+            "purchasing": ["after_sales_service.group_purchasing"],
             "station": ["after_sales_service.group_service_station"],
             "stock": ["stock.group_stock_user"],
             "finance": ["account.group_account_invoice"],
