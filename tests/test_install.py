@@ -12,10 +12,16 @@ class TestInstall(SavepointCase):
         manager = ref("after_sales_service.group_manager")
         quality = ref("after_sales_service.group_quality")
         general_manager = ref("after_sales_service.group_general_manager")
+        deputy = ref("after_sales_service.group_deputy_general_manager")
+        purchasing = ref("after_sales_service.group_purchasing")
         self.assertIn(technician, user.implied_ids)
         self.assertIn(user, manager.implied_ids)
         self.assertIn(user, quality.implied_ids)
-        self.assertIn(manager, general_manager.implied_ids)
+        self.assertIn(manager, deputy.implied_ids)
+        self.assertIn(deputy, general_manager.implied_ids)
+        self.assertIn(manager, general_manager.trans_implied_ids)
+        # purchasing confirms material claims, it is no after-sales role
+        self.assertNotIn(user, purchasing.trans_implied_ids)
         # a plain after-sales user does not get the approvers' groups
         demo = ref("base.user_demo")
         self.assertTrue(demo.has_group("after_sales_service.group_user"))
