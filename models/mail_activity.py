@@ -42,11 +42,12 @@ class MailActivity(models.Model):
         # an attribute of this recordset only: the registry's triggers stay as they are
         self._field_triggers = triggers
         try:
-            super(MailActivity, self).modified(fnames)
+            result = super(MailActivity, self).modified(fnames)
         finally:
             del self._field_triggers
         if mixin_fields:
             self._modified_documents(mixin_fields)
+        return result
 
     def _is_activity_mixin(self, model_name):
         field = self.env[model_name]._fields.get("activity_ids")
