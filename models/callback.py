@@ -102,8 +102,24 @@ class Callback(models.Model):
         return callback
 
     def _create_answer_lines(self):
-        self.write({"answer_ids": [(0, 0, {"question_id": q.id})
-                                   for q in self.type_id.question_ids]})
+        """One empty answer per question of each callback's questionnaire, in one INSERT (a
+        pass creates thousands): an empty answer's stored values are known (its question's
+        sequence, not answered, not negative) and its callback's (answered, satisfied) stay
+        False, so nothing is left to recompute."""
+        if not self:
+            return
+        self.env.cr.execute("""
+            INSERT INTO after_sales_callback_answer
+                   (callback_id, question_id, sequence, is_answered, is_negative,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT c.id, q.id, q.sequence, FALSE, FALSE,
+                   %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+              FROM after_sales_callback c
+              JOIN after_sales_callback_question q ON q.type_id = c.type_id
+             WHERE c.id IN %(ids)s AND c.state = 'todo'
+          ORDER BY c.id, q.sequence, q.id
+        """, {"uid": self.env.uid, "ids": tuple(self.ids)})
+        self.invalidate_cache(["answer_ids"])
 
     @api.depends("answer_ids.is_negative", "answer_ids.is_answered", "state")
     def _compute_satisfaction(self):

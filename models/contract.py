@@ -586,13 +586,17 @@ class Contract(models.Model):
                 day = contract._visit_dates_after(day)
             next_dates.setdefault(_str(day) if day and day <= end else False,
                                   []).append(contract.id)
+        # a pass plans thousands of visits: no "created" note on each (its submission's
+        # tracked state says when and by whom), and the contracts' next dates move without a
+        # tracking message each (the visits planned are the record of it)
         visits = Visit.browse()
         for vals in vals_list:
-            visits |= Visit.create(vals)
+            visits |= Visit.with_context(mail_create_nolog=True).create(vals)
         if visits:
             visits.action_submit()
         for day, ids in next_dates.items():
-            self.sudo().browse(ids).write({"next_visit_date": day})
+            self.sudo().with_context(mail_notrack=True).browse(ids).write(
+                {"next_visit_date": day})
         return visits
 
     def _prepare_visit_vals(self, day, today):

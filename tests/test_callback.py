@@ -1,5 +1,4 @@
 # -*- coding: utf-8 -*-
-from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
@@ -83,7 +82,8 @@ class TestCallback(AfterSalesCase):
 
     def test_usage_callback_exactly_when_due(self):
         self.product.after_sales_usage_callback = True
-        today = date.today()
+        # the cron's day, in its user's time zone (near midnight UTC it is not date.today())
+        today = fields.Date.from_string(fields.Date.context_today(self.Callback))
         lot = self.env["stock.production.lot"].create({"name": "U-1", "product_id": self.product.id})
         card = self.env["after_sales.warranty.card"].create({
             "partner_id": self.customer.id, "product_id": self.product.id, "lot_id": lot.id,
