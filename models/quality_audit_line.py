@@ -45,7 +45,7 @@ class QualityAuditLine(models.Model):
                                       readonly=True)
     customer_called = fields.Boolean()
     customer_opinion = fields.Text("What the Customer Said")
-    findings = fields.Text()
+    findings = fields.Text("Audit Findings")
     result = fields.Selection(RESULTS, readonly=True, copy=False, index=True)
     date_checked = fields.Datetime("Checked On", readonly=True, copy=False)
     checked_by_id = fields.Many2one("res.users", readonly=True, copy=False)

@@ -36,7 +36,7 @@ class SurveyPlanLine(models.Model):
                                 domain=[("after_sales_followup", "!=", False)])
     date_start = fields.Date("Period From", required=True)
     date_end = fields.Date("Period To", required=True)
-    scope = fields.Selection(SCOPES, "Customers", required=True, default="key")
+    scope = fields.Selection(SCOPES, "Surveyed Customers", required=True, default="key")
     partner_ids = fields.Many2many("res.partner", string="Chosen Customers",
                                    domain=[("customer", "=", True)])
     user_id = fields.Many2one("res.users", "Responsible", default=lambda self: self.env.user)

@@ -21,10 +21,10 @@ class SurveyResultReport(models.Model):
     question_id = fields.Many2one("survey.question", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    date_start = fields.Date("Period", readonly=True)
+    date_start = fields.Date("Survey Period", readonly=True)
     date_answered = fields.Datetime("Answered On", readonly=True)
     channel = fields.Selection([("online", "Online"), ("phone", "Phone")], readonly=True)
-    answer_count = fields.Integer("Answers", readonly=True)
+    answer_count = fields.Integer("Ratings", readonly=True)
     rating = fields.Float("Average Rating", readonly=True, group_operator="avg")
     low_count = fields.Integer("Rated 1-2", readonly=True)
 
