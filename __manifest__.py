@@ -88,6 +88,11 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "data/survey_data.xml",
+        "data/survey_mail_data.xml",
+        "data/quality_audit_data.xml",
+        "views/survey_plan_views.xml",
+        "views/quality_audit_views.xml",
     ],
     "demo": [
         "demo/company_demo.xml",

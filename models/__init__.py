@@ -47,3 +47,10 @@ from . import contract
 from . import demand
 from . import statistics_export
 from . import mail_activity
+from . import survey_survey
+from . import survey_plan
+from . import survey_plan_line
+from . import survey_invitation
+from . import survey_user_input
+from . import quality_audit
+from . import quality_audit_line

@@ -13,6 +13,10 @@ from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
 SATISFACTION_DELAY_DAYS = 3  # working days after the visit (spec §4)
+# the post-delivery call: working days after the delivery (the goods have arrived), for the
+# deliveries of the last days (a product flagged later gets no calls about old deliveries)
+DELIVERY_CALLBACK_DELAY_DAYS = 3
+DELIVERY_CALLBACK_WINDOW_DAYS = 30
 GROUP_USER = "after_sales_service.group_user"
 # the questions a callback can't be recorded without (text questions are optional)
 REQUIRED_KINDS = ("yesno", "rating")
@@ -272,6 +276,7 @@ class Callback(models.Model):
         self._generate_visit_callbacks()
         self._generate_usage_callbacks()
         self._generate_key_customer_callbacks()
+        self._generate_delivery_callbacks()
         self._flag_overdue()
         return True
 
@@ -501,6 +506,75 @@ class Callback(models.Model):
                               author_id=(author or callback.partner_id).id,
                               subtype="mail.mt_note")
         return {}
+
+    # ------------------------------------------------------------------ post-delivery callback
+    # 000 §4.2: after a delivery of a product quality flags, the customer is called (in use?
+    # working? delivery time, look, price, packaging; warranty card and service number
+    # reminded). One callback per done delivery (trigger "delivery:<picking id>").
+
+    picking_id = fields.Many2one("stock.picking", "Delivery", index=True, readonly=True,
+                                 copy=False)
+    _owned_fields = _owned_fields + ("picking_id",)
+
+    def _generate_delivery_callbacks(self):
+        since = fields.Datetime.to_string(
+            fields.Datetime.from_string(fields.Datetime.now())
+            - timedelta(days=DELIVERY_CALLBACK_WINDOW_DAYS))
+        return self._after_sales_run_chunks("_job_delivery_callbacks",
+                                            self._delivery_callback_candidates(since),
+                                            (since,), result=self.browse())
+
+    @api.model
+    def _delivery_callback_candidates(self, since, picking_ids=None):
+        """The done deliveries to a customer since `since` with a move of a flagged product,
+        without their callback (among `picking_ids` if given)."""
+        self.env.cr.execute("""
+            SELECT p.id FROM stock_picking p
+              JOIN stock_picking_type pt ON pt.id = p.picking_type_id
+              JOIN stock_location dest ON dest.id = p.location_dest_id
+             WHERE p.state = 'done' AND pt.code = 'outgoing' AND dest.usage = 'customer'
+               AND p.partner_id IS NOT NULL AND p.date_done >= %(since)s
+               AND (%(all)s OR p.id IN %(ids)s)
+               AND EXISTS (SELECT 1 FROM stock_move m
+                             JOIN product_product pp ON pp.id = m.product_id
+                             JOIN product_template tmpl ON tmpl.id = pp.product_tmpl_id
+                            WHERE m.picking_id = p.id AND m.state = 'done'
+                              AND tmpl.after_sales_delivery_callback)
+               AND NOT EXISTS (SELECT 1 FROM after_sales_callback c
+                                WHERE c.trigger = 'delivery:' || p.id)
+          ORDER BY p.id
+        """, {"since": since, "all": picking_ids is None, "ids": tuple(picking_ids or [0])})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    @job(default_channel="root.after_sales.callbacks")
+    def _job_delivery_callbacks(self, picking_ids, since):
+        """Post-delivery callbacks (a chunk)"""
+        pickings = self.env["stock.picking"].browse(
+            self._delivery_callback_candidates(since, picking_ids))
+        callback_type = self.env.ref("after_sales_service.callback_type_delivery")
+        callbacks = self.browse()
+        for picking in pickings:
+            callbacks |= self.create(self._prepare_delivery_callback_vals(picking,
+                                                                          callback_type))
+        self._flag_overdue(callbacks.ids)
+        return callbacks
+
+    @api.model
+    def _prepare_delivery_callback_vals(self, picking, callback_type):
+        """Due a few working days after the delivery, once the goods have arrived."""
+        company = picking.company_id
+        due = company.after_sales_plan_deadline(picking.date_done, DELIVERY_CALLBACK_DELAY_DAYS,
+                                                "days")
+        product = picking.move_lines.filtered(
+            lambda m: m.state == "done"
+            and m.product_id.after_sales_delivery_callback)[:1].product_id
+        return {
+            "type_id": callback_type.id, "trigger": "delivery:%s" % picking.id,
+            "partner_id": picking.partner_id.commercial_partner_id.id,
+            "picking_id": picking.id, "product_id": product.id,
+            "date_due": fields.Datetime.to_string(due), "company_id": company.id,
+        }
 
 
 class CallbackAnswer(models.Model):

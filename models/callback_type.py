@@ -7,6 +7,7 @@ CALLBACK_KINDS = [
     ("complaint", "Complaint Callback"),
     ("key_customer", "Key Customer Annual Visit"),
     ("contract", "Contract Visit"),
+    ("delivery", "Post-Delivery Callback"),
 ]
 QUESTION_KINDS = [("yesno", "Yes / No"), ("rating", "Rating 1-5"), ("text", "Text")]
 

@@ -11,3 +11,8 @@ class ProductTemplate(models.Model):
     after_sales_usage_callback = fields.Boolean(
         "Needs Usage Callback", help="Set by quality: customers are called about 6 months "
                                      "after they started using the product.")
+    after_sales_delivery_callback = fields.Boolean(
+        "Needs Post-Delivery Callback",
+        help="Set by quality: customers are called after each done delivery of the product "
+             "(in use, working, satisfied with delivery time, look, price and packaging; "
+             "warranty card reminded).")

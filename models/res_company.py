@@ -224,3 +224,16 @@ class ResCompany(models.Model):
         tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
         local = tz.localize(datetime.combine(day, time(hour, 0)))
         return fields.Datetime.to_string(local.astimezone(pytz.UTC).replace(tzinfo=None))
+
+    # surveys and quality's audit (issue 19)
+    after_sales_survey_low_score = fields.Float(
+        "Low Survey Score", default=3.0,
+        help="A survey answered with an average rating (1 to 5) below this opens its "
+             "follow-up: a service request or a corrective action.")
+    after_sales_survey_link_days = fields.Integer(
+        "Survey Link Valid (days)", default=30,
+        help="The customer's link to a satisfaction survey works this many days, and once.")
+    after_sales_audit_share = fields.Float(
+        "Audit Sample (%)", default=10.0,
+        help="Quality's monthly audit checks this share of the visits completed and of the "
+             "requests resolved in the month (at least one of each when there are any).")

@@ -53,3 +53,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_notify_callback")
     after_sales_callback_link_days = fields.Integer(
         related="company_id.after_sales_callback_link_days")
+
+    # surveys and quality's audit
+    after_sales_survey_low_score = fields.Float(
+        related="company_id.after_sales_survey_low_score")
+    after_sales_survey_link_days = fields.Integer(
+        related="company_id.after_sales_survey_link_days")
+    after_sales_audit_share = fields.Float(related="company_id.after_sales_audit_share")

@@ -12,3 +12,5 @@ from . import money_report
 from . import report_forms
 from . import visit_report
 from . import statistics_xlsx
+from . import survey_result_report
+from . import quality_audit_report

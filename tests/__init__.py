@@ -23,3 +23,5 @@ from . import test_jobs
 from . import test_mail_intake
 from . import test_portal
 from . import test_mail_activity
+from . import test_survey
+from . import test_quality_audit

@@ -80,6 +80,13 @@ after_sales.visit.part               ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  r
 after_sales.visit.technician.report  ----  ----  ----  r---  r---  r---  r---  ----  ----  ----
 after_sales.visit.tool               ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
 after_sales.warranty.card            r---  ----  r---  r-c-  r-c-  rwc-  rwc-  r-c-  ----  ----
+after_sales.survey.plan              ----  ----  ----  rwc-  rwc-  rwcu  rwcu  ----  ----  ----
+after_sales.survey.plan.line         ----  ----  ----  rwc-  rwc-  rwcu  rwcu  ----  ----  ----
+after_sales.survey.invitation        ----  ----  ----  rwc-  rwc-  rwc-  rwc-  ----  ----  ----
+after_sales.survey.result.report     ----  ----  ----  r---  r---  r---  r---  ----  ----  ----
+after_sales.quality.audit            ----  ----  ----  ----  rwc-  r---  rwc-  ----  ----  ----
+after_sales.quality.audit.line       ----  ----  ----  ----  rwc-  r---  rwc-  ----  ----  ----
+after_sales.quality.audit.report     ----  ----  ----  ----  r---  r---  r---  ----  ----  ----
 """
 
 
