@@ -88,6 +88,10 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "data/recall_data.xml",
+        "reports/recall_reports.xml",
+        "views/depot_repair_views.xml",
+        "views/recall_views.xml",
     ],
     "demo": [
         "demo/company_demo.xml",

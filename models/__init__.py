@@ -46,3 +46,6 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+from . import mrp_repair
+from . import recall
+from . import recall_task
