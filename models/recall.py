@@ -38,7 +38,7 @@ class Recall(models.Model):
                              index=True, track_visibility="onchange")
     user_id = fields.Many2one("res.users", "Responsible", default=lambda self: self.env.user,
                               track_visibility="onchange")
-    product_id = fields.Many2one("product.product", "Product", required=True, index=True,
+    product_id = fields.Many2one("product.product", required=True, index=True,
                                  readonly=True, states={"draft": [("readonly", False)]},
                                  domain="[('type', 'in', ('product', 'consu'))]",
                                  track_visibility="onchange")
@@ -53,8 +53,8 @@ class Recall(models.Model):
     supplier_id = fields.Many2one("res.partner", "Supplier / Manufacturer",
                                   track_visibility="onchange",
                                   help="Whom the recall record is reported to.")
-    authority_notified = fields.Boolean("Authority Notified", track_visibility="onchange")
-    supplier_notified = fields.Boolean("Supplier Notified", track_visibility="onchange")
+    authority_notified = fields.Boolean(track_visibility="onchange")
+    supplier_notified = fields.Boolean(track_visibility="onchange")
     max_tries = fields.Integer("Contact Attempts", default=3, required=True,
                                help="Failed contact attempts after which a customer is "
                                     "recorded as unreachable.")

@@ -29,7 +29,7 @@ class RecallTask(models.Model):
                      "recall_id", "partner_id", "lot_id", "quantity", "delivery_picking_id",
                      "warranty_card_id", "date_delivered", "date_contacted")
 
-    recall_id = fields.Many2one("after_sales.recall", "Recall", required=True, index=True,
+    recall_id = fields.Many2one("after_sales.recall", required=True, index=True,
                                 ondelete="cascade", readonly=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, readonly=True,
                                  index=True)

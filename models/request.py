@@ -1036,7 +1036,7 @@ class Request(models.Model):
                                              groups="after_sales_service.group_user")
     repair_tracking_ref = fields.Char("Return Tracking Number", compute="_compute_repair",
                                       groups="after_sales_service.group_user")
-    repair_invoice_id = fields.Many2one("account.invoice", "Repair Invoice",
+    repair_invoice_id = fields.Many2one("account.invoice",
                                         compute="_compute_repair",
                                         groups="after_sales_service.group_user")
     can_send_to_repair = fields.Boolean(compute="_compute_repair",
@@ -1062,7 +1062,7 @@ class Request(models.Model):
             current = mine.filtered(lambda r: r.state != "cancel")[-1:]
             receipt = by_repair.get((current.id, "in"), self.env["stock.picking"])
             delivery = by_repair.get((current.id, "out"), self.env["stock.picking"])
-            step = current and request._repair_step(current, receipt, delivery)
+            step = request._repair_step(current, receipt, delivery) if current else False
             request.repair_count = len(mine)
             request.repair_id = current.id
             request.repair_step = step or False

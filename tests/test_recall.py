@@ -1,6 +1,9 @@
 # -*- coding: utf-8 -*-
-from odoo import fields
+from xmlrpc import client as xmlrpclib
+
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests.common import HttpCase, get_db_name
 
 from .common import AfterSalesCase
 
@@ -191,7 +194,8 @@ class TestRecall(AfterSalesCase):
         pdf, text = self.render_pdf("after_sales_service.recall_report", recall)
         self.assertIn(recall.name, text)
         self.assertIn("丁公司", text)
-        self.assertIn("Units Unreachable", text)
+        self.assertRegex(text, r"Units Found\s+4\s+Units Retrieved\s+1")
+        self.assertRegex(text, r"R4\s+1\s+\S+\s+2\s+Unreachable")
 
     # ------------------------------------------------------------------ roles and input
 
@@ -252,3 +256,73 @@ class TestRecall(AfterSalesCase):
         self.assertEqual(other.warehouse_id.company_id, other.company_id)
         other.action_find_customers()
         self.assertFalse(other.task_ids)
+
+
+class TestQualityLoopRpc(HttpCase):
+    """What an XML-RPC client of each role may write on recalls and depot repairs: the fields
+    their actions own are refused, the actions check the role."""
+
+    def setUp(self):
+        super(TestQualityLoopRpc, self).setUp()
+        self.env = api.Environment(self.registry.test_cr, SUPERUSER_ID, {})
+        self.db = get_db_name()
+        self.users = {}
+        for login, groups in (("rpc_dr_user", ["after_sales_service.group_user"]),
+                              ("rpc_dr_quality", ["after_sales_service.group_quality"])):
+            group_ids = [self.env.ref(xmlid).id for xmlid in groups + ["base.group_user"]]
+            self.users[login] = self.env["res.users"].create({
+                "name": login, "login": login, "password": login, "email": login + "@x.cn",
+                "groups_id": [(6, 0, group_ids)]})
+        customer = self.env["res.partner"].create({"name": "苏州精工机械", "customer": True})
+        product = self.env["product.product"].create({"name": "水泵 P-3", "type": "product"})
+        request = self.env["after_sales.request"].create({
+            "partner_id": customer.id, "product_id": product.id, "description": "漏水"})
+        request.action_start()
+        request.action_send_to_repair()
+        self.repair = request.repair_id
+        self.request = request
+        self.recall = self.env["after_sales.recall"].create({
+            "product_id": product.id, "reason": "密封圈缺陷",
+            "date_from": "2026-01-01", "date_to": "2026-12-31"})
+        self.task = self.env["after_sales.recall.task"]._as_action().create({
+            "recall_id": self.recall.id, "partner_id": customer.id, "quantity": 1.0})
+        self.registry.test_cr.commit()
+
+    def call(self, login, model, method, args):
+        return self.xmlrpc_object.execute_kw(self.db, self.users[login].id, login, model,
+                                             method, args, {})
+
+    def assertRefused(self, login, model, method, args):
+        with self.assertRaises(xmlrpclib.Fault) as refused:
+            self.call(login, model, method, args)
+        self.assertIn(refused.exception.faultCode, (2, 4), refused.exception.faultString)
+
+    def test_owned_fields_and_actions(self):
+        self.assertRefused("rpc_dr_user", "mrp.repair", "write",
+                           [[self.repair.id], {"invoice_method": "b4repair"}])
+        self.assertRefused("rpc_dr_user", "mrp.repair", "create", [{
+            "product_id": self.repair.product_id.id,
+            "product_uom": self.repair.product_uom.id,
+            "location_id": self.repair.location_id.id,
+            "location_dest_id": self.repair.location_id.id,
+            "after_sales_request_id": self.request.id}])
+        self.assertRefused("rpc_dr_user", "after_sales.request", "action_send_to_repair",
+                           [[self.request.id]])
+        self.assertRefused("rpc_dr_user", "after_sales.recall", "action_find_customers",
+                           [[self.recall.id]])
+        self.assertRefused("rpc_dr_quality", "after_sales.recall", "write",
+                           [[self.recall.id], {"state": "done"}])
+        self.assertRefused("rpc_dr_user", "after_sales.recall.task", "write",
+                           [[self.task.id], {"state": "retrieved", "tries": 9}])
+        self.assertRefused("rpc_dr_quality", "after_sales.recall.task", "create",
+                           [{"recall_id": self.recall.id,
+                             "partner_id": self.task.partner_id.id}])
+        self.assertTrue(self.call("rpc_dr_user", "after_sales.recall.task", "write",
+                                  [[self.task.id], {"result": "已联系", "action": "replace"}]))
+        self.assertTrue(self.call("rpc_dr_quality", "after_sales.recall", "action_start",
+                                  [[self.recall.id]]))
+        self.env.invalidate_all()
+        self.assertEqual((self.recall.state, self.task.state, self.task.tries),
+                         ("in_progress", "to_contact", 0))
+        self.assertEqual(self.repair.invoice_method, "after_repair" if not
+                         self.request.in_warranty else "none")
