@@ -67,7 +67,7 @@ class Recall(models.Model):
     conclusion = fields.Text()
     task_ids = fields.One2many("after_sales.recall.task", "recall_id", "Tasks", readonly=True)
 
-    task_count = fields.Integer("Customers", compute="_compute_counts")
+    task_count = fields.Integer("Customers Found", compute="_compute_counts")
     qty_found = fields.Float("Units Found", compute="_compute_counts")
     qty_retrieved = fields.Float("Units Retrieved", compute="_compute_counts")
     qty_replaced = fields.Float("Units Replaced", compute="_compute_counts")

@@ -8,7 +8,7 @@ STATES = [
     ("to_contact", "To Contact"),
     ("retrieving", "Being Retrieved"),
     ("retrieved", "Retrieved"),
-    ("replaced", "Replaced"),
+    ("replaced", "Unit Replaced"),
     ("unreachable", "Unreachable"),
 ]
 ACTIONS = [("retrieve", "Retrieve"), ("replace", "Replace")]

@@ -1016,10 +1016,11 @@ class Request(models.Model):
                                 groups="after_sales_service.group_user",
                                 help="The current repair order of the unit sent in.")
     repair_state = fields.Selection(related="repair_id.state", string="Repair Order Status",
+                                    help="Where the repair order is.",
                                     groups="after_sales_service.group_user")
     repair_step = fields.Selection(
         [("to_receive", "Awaiting the Unit"), ("received", "Unit Received"),
-         ("repairing", "In Repair"), ("to_invoice", "To Invoice"), ("repaired", "Repaired"),
+         ("repairing", "In Repair"), ("to_invoice", "To Invoice"), ("repaired", "Repair Done"),
          ("shipping", "Shipping Back"), ("returned", "Returned to the Customer")],
         "Depot Repair Step", compute="_compute_repair", groups="after_sales_service.group_user")
     repair_receipt_id = fields.Many2one("stock.picking", "Unit Receipt",
@@ -1027,12 +1028,14 @@ class Request(models.Model):
                                         groups="after_sales_service.group_user")
     repair_receipt_state = fields.Selection(related="repair_receipt_id.state",
                                             string="Receipt Status",
+                                            help="Where the receipt of the unit is.",
                                             groups="after_sales_service.group_user")
     repair_delivery_id = fields.Many2one("stock.picking", "Return Delivery",
                                          compute="_compute_repair",
                                          groups="after_sales_service.group_user")
     repair_delivery_state = fields.Selection(related="repair_delivery_id.state",
                                              string="Delivery Status",
+                                             help="Where the delivery back to the customer is.",
                                              groups="after_sales_service.group_user")
     repair_tracking_ref = fields.Char("Return Tracking Number", compute="_compute_repair",
                                       groups="after_sales_service.group_user")

@@ -255,6 +255,16 @@ class TestDepotRepair(AfterSalesCase):
                 "product_uom_qty": 1.0, "product_uom": self.thermostat.uom_id.id,
                 "price_unit": 0.0, "location_id": self.parts_store.id,
                 "location_dest_id": self.customers.id})]})
+        # the form offers the depot repair to the department only
+        Request = self.env["after_sales.request"]
+        self.assertIn("action_send_to_repair", Request.sudo(self.user_as).fields_view_get(
+            view_type="form")["arch"])
+        for user in (self.user_technician, self.user_station):
+            arch = Request.sudo(user).fields_view_get(view_type="form")["arch"]
+            self.assertNotIn('name="can_send_to_repair"', arch)  # its button is hidden
+            self.assertNotIn('name="repair_step"', arch)
+        self.assertIn("carrier_tracking_ref", self.env["stock.picking"].sudo(
+            self.user_stock).fields_view_get(view_type="form")["arch"])
         # the technician and nobody can't read the repair orders
         with self.assertRaises(AccessError):
             repair.sudo(self.user_nobody).read(["name"])

@@ -321,7 +321,8 @@ class TestQualityLoopRpc(HttpCase):
                                   [[self.task.id], {"result": "已联系", "action": "replace"}]))
         self.assertTrue(self.call("rpc_dr_quality", "after_sales.recall", "action_start",
                                   [[self.recall.id]]))
-        self.env.invalidate_all()
+        for record in (self.recall, self.task, self.repair):
+            record.invalidate_cache()
         self.assertEqual((self.recall.state, self.task.state, self.task.tries),
                          ("in_progress", "to_contact", 0))
         self.assertEqual(self.repair.invoice_method, "after_repair" if not
