@@ -46,6 +46,9 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+from . import mrp_repair
+from . import recall
+from . import recall_task
 from . import mail_activity
 from . import survey_survey
 from . import survey_plan

@@ -8,3 +8,6 @@ class AccountMove(models.Model):
     after_sales_parts_order_id = fields.Many2one(
         "after_sales.parts.order", "Outbound Order", index=True, readonly=True, copy=False,
         help="The outbound order whose parts sent in warranty this entry books.")
+    after_sales_repair_id = fields.Many2one(
+        "mrp.repair", "Depot Repair", index=True, readonly=True, copy=False,
+        help="The depot repair whose parts used in warranty this entry books.")

@@ -48,6 +48,7 @@ WAITING_REASONS = [
     ("visit", "Visit Planned"),
     ("return", "Goods Returned"),
     ("customer", "Customer's Answer"),
+    ("repair", "Depot Repair"),
 ]
 
 
@@ -1002,6 +1003,187 @@ class Request(models.Model):
         own = {params.get_param("mail.catchall.alias"), params.get_param("mail.bounce.alias")}
         return localpart in own or bool(self.env["mail.alias"].sudo().search_count(
             [("alias_name", "=", localpart)]))
+
+
+    # ------------------------------------------------------------------ depot repair (送修/返修)
+    # The customer's unit comes in by a receipt into the warehouse's depot location, is
+    # repaired by an Odoo repair order (mrp.repair) and goes back by a delivery with its
+    # tracking number (002-G §3.2-4.2).
+
+    repair_count = fields.Integer("Depot Repairs", compute="_compute_repair",
+                                  groups="after_sales_service.group_user")
+    repair_id = fields.Many2one("mrp.repair", "Depot Repair", compute="_compute_repair",
+                                groups="after_sales_service.group_user",
+                                help="The current repair order of the unit sent in.")
+    repair_state = fields.Selection(related="repair_id.state", string="Repair Order Status",
+                                    help="Where the repair order is.",
+                                    groups="after_sales_service.group_user")
+    repair_step = fields.Selection(
+        [("to_receive", "Awaiting the Unit"), ("received", "Unit Received"),
+         ("repairing", "In Repair"), ("to_invoice", "To Invoice"), ("repaired", "Repair Done"),
+         ("shipping", "Shipping Back"), ("returned", "Returned to the Customer")],
+        "Depot Repair Step", compute="_compute_repair", groups="after_sales_service.group_user")
+    repair_receipt_id = fields.Many2one("stock.picking", "Unit Receipt",
+                                        compute="_compute_repair",
+                                        groups="after_sales_service.group_user")
+    repair_receipt_state = fields.Selection(related="repair_receipt_id.state",
+                                            string="Receipt Status",
+                                            help="Where the receipt of the unit is.",
+                                            groups="after_sales_service.group_user")
+    repair_delivery_id = fields.Many2one("stock.picking", "Return Delivery",
+                                         compute="_compute_repair",
+                                         groups="after_sales_service.group_user")
+    repair_delivery_state = fields.Selection(related="repair_delivery_id.state",
+                                             string="Delivery Status",
+                                             help="Where the delivery back to the customer is.",
+                                             groups="after_sales_service.group_user")
+    repair_tracking_ref = fields.Char("Return Tracking Number", compute="_compute_repair",
+                                      groups="after_sales_service.group_user")
+    repair_invoice_id = fields.Many2one("account.invoice",
+                                        compute="_compute_repair",
+                                        groups="after_sales_service.group_user")
+    can_send_to_repair = fields.Boolean(compute="_compute_repair",
+                                        groups="after_sales_service.group_user")
+    can_ship_repaired = fields.Boolean(compute="_compute_repair",
+                                       groups="after_sales_service.group_user")
+
+    def _compute_repair(self):
+        """The current repair order of each request and where its unit is, from the repair
+        orders and their transfers (two searches for all the requests, as superuser: the
+        warehouse's documents)."""
+        repairs = self.env["mrp.repair"].sudo().search(
+            [("after_sales_request_id", "in", self.ids)], order="id")
+        pickings = self.env["stock.picking"].sudo().search(
+            [("after_sales_repair_id", "in", repairs.ids), ("state", "!=", "cancel")],
+            order="id")
+        by_repair = {}
+        for picking in pickings:
+            by_repair.setdefault((picking.after_sales_repair_id.id,
+                                  picking.after_sales_repair_role), picking)
+        for request in self:
+            mine = repairs.filtered(lambda r: r.after_sales_request_id == request)
+            current = mine.filtered(lambda r: r.state != "cancel")[-1:]
+            receipt = by_repair.get((current.id, "in"), self.env["stock.picking"])
+            delivery = by_repair.get((current.id, "out"), self.env["stock.picking"])
+            step = request._repair_step(current, receipt, delivery) if current else False
+            request.repair_count = len(mine)
+            request.repair_id = current.id
+            request.repair_step = step or False
+            request.repair_receipt_id = receipt.id
+            request.repair_delivery_id = delivery.id
+            request.repair_tracking_ref = delivery.carrier_tracking_ref
+            request.repair_invoice_id = current.invoice_id.id
+            request.can_send_to_repair = request.state in ("in_progress", "waiting") and (
+                not current or step == "returned")
+            request.can_ship_repaired = step == "repaired" and request.state in OPEN_STATES
+
+    @staticmethod
+    def _repair_step(repair, receipt, delivery):
+        if delivery:
+            return "returned" if delivery.state == "done" else "shipping"
+        if repair.state == "done":
+            return "repaired"
+        if repair.state == "2binvoiced":
+            return "to_invoice"
+        if repair.state in ("confirmed", "ready", "under_repair"):
+            return "repairing"
+        return "received" if receipt.state == "done" else "to_receive"
+
+    @api.multi
+    @document_action
+    def action_send_to_repair(self):
+        """Send In for Repair: the repair order of the customer's unit (free in warranty,
+        invoiced after the repair otherwise) and the receipt the warehouse validates when the
+        unit arrives; the request waits for the repair."""
+        self._check_department_user()
+        self._check_can("can_send_to_repair", _(
+            "These requests can't send a unit for repair (not in progress, or a unit already "
+            "in repair): %s"))
+        missing = self.filtered(lambda r: not r.product_id or (
+            r.product_id.tracking != "none" and not r.lot_id))
+        if missing:
+            raise UserError(_("Give the product and its serial number before sending the unit "
+                              "for repair: %s") % ", ".join(missing.mapped("name")))
+        Repair = self.env["mrp.repair"]
+        for request in self:
+            warehouse = self._default_warehouse(request.company_id)
+            location = warehouse._after_sales_depot_location()
+            repair = Repair.create(request._prepare_repair_vals(location))
+            self._create_reserved_picking(request._prepare_repair_picking_vals(
+                repair, warehouse, "in"))
+            request.message_post(body=_("Unit sent in for repair: %s") % repair.name,
+                                 subtype="mail.mt_note")
+        self.filtered(lambda r: r.state == "in_progress").write(
+            {"state": "waiting", "waiting_reason": "repair"})
+        return self.action_view_repairs()
+
+    def _prepare_repair_vals(self, location):
+        self.ensure_one()
+        partner = self.partner_id
+        return {
+            "product_id": self.product_id.id, "product_qty": 1.0,
+            "product_uom": self.product_id.uom_id.id, "lot_id": self.lot_id.id,
+            "partner_id": partner.id, "partner_invoice_id": partner.id,
+            "address_id": partner.id, "company_id": self.company_id.id,
+            "location_id": location.id, "location_dest_id": location.id,
+            "pricelist_id": partner.property_product_pricelist.id or self.env[
+                "product.pricelist"].search([], limit=1).id,
+            "invoice_method": "none" if self.in_warranty else "after_repair",
+            "guarantee_limit": self.warranty_end,
+            "after_sales_request_id": self.id, "after_sales_in_warranty": self.in_warranty,
+            "internal_notes": self.description,
+        }
+
+    def _prepare_repair_picking_vals(self, repair, warehouse, role):
+        """The unit's receipt from the customer (role "in") or its delivery back ("out")."""
+        self.ensure_one()
+        customer = self.partner_id.property_stock_customer or self.env.ref(
+            "stock.stock_location_customers")
+        depot = repair.location_id
+        source, destination, picking_type = (
+            (customer, depot, warehouse.in_type_id) if role == "in"
+            else (depot, customer, warehouse.out_type_id))
+        move = {
+            "name": "%s: %s" % (repair.name, self.product_id.display_name),
+            "product_id": self.product_id.id, "product_uom_qty": 1.0,
+            "product_uom": self.product_id.uom_id.id, "location_id": source.id,
+            "location_dest_id": destination.id, "partner_id": self.partner_id.id,
+            "picking_type_id": picking_type.id, "warehouse_id": warehouse.id,
+            "origin": self.name, "company_id": self.company_id.id,
+            "after_sales_lot_id": self.lot_id.id,
+        }
+        return {
+            "picking_type_id": picking_type.id, "partner_id": self.partner_id.id,
+            "origin": "%s / %s" % (self.name, repair.name), "location_id": source.id,
+            "location_dest_id": destination.id, "company_id": self.company_id.id,
+            "after_sales_repair_id": repair.id, "after_sales_repair_role": role,
+            "move_lines": [(0, 0, move)],
+        }
+
+    @api.multi
+    @document_action
+    def action_ship_repaired(self):
+        """Ship the repaired unit back: the delivery from the depot location to the customer,
+        which the warehouse validates with its tracking number."""
+        self._check_department_user()
+        self._check_can("can_ship_repaired", _(
+            "These requests have no repaired unit to ship back (the repair is not done, or "
+            "the unit is already shipped): %s"))
+        Picking = self.env["stock.picking"]
+        for request in self:
+            repair = request.repair_id.sudo()
+            warehouse = repair._after_sales_warehouse()
+            Picking |= self._create_reserved_picking(
+                request._prepare_repair_picking_vals(repair, warehouse, "out"))
+        return self._window_action("stock.action_picking_tree_all", [("id", "in", Picking.ids)],
+                                   record=Picking.with_env(self.env))
+
+    @api.multi
+    def action_view_repairs(self):
+        repairs = self.env["mrp.repair"].search([("after_sales_request_id", "in", self.ids)])
+        return self._window_action("mrp_repair.action_repair_order_tree",
+                                   [("after_sales_request_id", "in", self.ids)],
+                                   record=repairs)
 
 
 def _is_image(content):

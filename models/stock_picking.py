@@ -31,6 +31,7 @@ class StockPicking(models.Model):
         """The warehouse validates; the after-sales documents move on whatever the warehouse
         user may write: outbound orders shipped (warranty cost booked), return cases received."""
         self._check_after_sales_stock()
+        self._check_after_sales_depot()
         result = super(StockPicking, self).action_done()
         done = self.filtered(lambda p: p.state == "done")
         shipped = done.filtered("after_sales_parts_order_id")
@@ -41,6 +42,7 @@ class StockPicking(models.Model):
         if receipts:
             receipts.mapped("after_sales_return_id").sudo()._on_goods_received(
                 self.env.user.partner_id)
+        done._after_sales_depot_done()
         return result
 
     @api.multi
@@ -93,3 +95,47 @@ class StockPicking(models.Model):
         if not cards:
             action["help"] = _("<p>Every serial of these deliveries already has a card.</p>")
         return action
+
+    # ------------------------------------------------------------------ depot repair and recalls
+    after_sales_repair_id = fields.Many2one("mrp.repair", "Depot Repair", index=True,
+                                            readonly=True, copy=False)
+    after_sales_repair_role = fields.Selection(
+        [("in", "Unit Sent In for Repair"), ("out", "Repaired Unit Shipped Back")],
+        "Depot Repair Step", readonly=True, copy=False)
+    after_sales_recall_task_id = fields.Many2one("after_sales.recall.task", "Recall Task",
+                                                 index=True, readonly=True, copy=False)
+    # the same field as Odoo's `delivery` module defines (installing it merges them)
+    carrier_tracking_ref = fields.Char("Tracking Number", copy=False)
+
+    def _check_after_sales_depot(self):
+        """A repaired unit leaves with its tracking number, after its repair is done."""
+        for picking in self.filtered(lambda p: p.after_sales_repair_role == "out"
+                                     and p.state not in ("done", "cancel")):
+            if not (picking.carrier_tracking_ref or "").strip():
+                raise UserError(_("Enter the tracking number of %s before validating it.")
+                                % picking.name)
+            if picking.sudo().after_sales_repair_id.state != "done":
+                raise UserError(_("%(transfer)s can't ship before repair %(repair)s is done.") % {
+                    "transfer": picking.name,
+                    "repair": picking.sudo().after_sales_repair_id.name})
+        return True
+
+    def _after_sales_depot_done(self):
+        """The requests of the depot repairs and the recall tasks follow their transfers."""
+        depot = self.filtered("after_sales_repair_id").sudo()
+        for picking in depot:
+            request = picking.after_sales_repair_id.after_sales_request_id
+            if picking.after_sales_repair_role == "in":
+                body = _("Unit received for repair: %s") % picking.name
+            else:
+                body = _("Repaired unit shipped back: %(transfer)s, tracking number "
+                         "%(tracking)s") % {"transfer": picking.name,
+                                            "tracking": picking.carrier_tracking_ref}
+            request.message_post(body=body, subtype="mail.mt_note")
+        tasks = self.sudo().mapped("after_sales_recall_task_id") | self.env[
+            "after_sales.recall.task"].sudo().search(
+                [("return_id", "in", self.sudo().mapped("after_sales_return_id").ids)])
+        if tasks:
+            tasks._update_from_transfers()
+        return True
+

@@ -104,3 +104,22 @@ class StockWarehouse(models.Model):
                 "use_create_lots": False, "use_existing_lots": True,
             })
         return True
+
+    # ------------------------------------------------------------------ depot repair (送修)
+    after_sales_depot_location_id = fields.Many2one(
+        "stock.location", "Customer Units in Repair", domain=[("usage", "=", "internal")],
+        help="Where the customers' units sent in for repair (送修/返修) are kept while they are "
+             "repaired, apart from our own stock; created on first use.")
+
+    @api.multi
+    def _after_sales_depot_location(self):
+        """The location of the customers' units in repair, created on first use under the
+        warehouse's view location."""
+        self.ensure_one()
+        if not self.after_sales_depot_location_id:
+            self.sudo().after_sales_depot_location_id = self.env["stock.location"].sudo().create({
+                "name": _("Customer Units in Repair"), "usage": "internal",
+                "location_id": self.view_location_id.id, "company_id": self.company_id.id,
+                "barcode": "%s-ASD" % self.code,
+            })
+        return self.after_sales_depot_location_id

@@ -80,6 +80,9 @@ after_sales.visit.part               ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  r
 after_sales.visit.technician.report  ----  ----  ----  r---  r---  r---  r---  ----  ----  ----
 after_sales.visit.tool               ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
 after_sales.warranty.card            r---  ----  r---  r-c-  r-c-  rwc-  rwc-  r-c-  ----  ----
+after_sales.recall                   ----  ----  ----  r---  rwc-  r---  rwc-  r---  ----  ----
+after_sales.recall.task              ----  ----  ----  rw--  rwc-  rw--  rwc-  r---  ----  ----
+mrp.repair                           ----  ----  ----  rwc-  rwc-  rwc-  rwc-  rwcu  ----  ----
 after_sales.survey.plan              ----  ----  ----  rwc-  rwc-  rwcu  rwcu  ----  ----  ----
 after_sales.survey.plan.line         ----  ----  ----  rwc-  rwc-  rwcu  rwcu  ----  ----  ----
 after_sales.survey.invitation        ----  ----  ----  rwc-  rwc-  rwc-  rwc-  ----  ----  ----
