@@ -46,3 +46,5 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+from . import station_agreement
+from . import station_settlement
