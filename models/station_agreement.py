@@ -61,7 +61,7 @@ class StationAgreement(models.Model):
     suspend_reason = fields.Char("Suspension Reason", readonly=True, copy=False,
                                  track_visibility="onchange")
     date_activated = fields.Datetime("Activated On", readonly=True, copy=False)
-    activated_by_id = fields.Many2one("res.users", "Activated By", readonly=True, copy=False)
+    activated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     # ------------------------------------------------------------------ constraints
 
@@ -111,7 +111,9 @@ class StationAgreement(models.Model):
 
     @api.multi
     def unlink(self):
-        raise UserError(_("Station agreements are kept: end the agreement instead."))
+        if self:
+            raise UserError(_("Station agreements are kept: end the agreement instead."))
+        return super(StationAgreement, self).unlink()
 
     # ------------------------------------------------------------------ actions
 
@@ -217,7 +219,7 @@ class StationAgreementRate(models.Model):
                                    ondelete="cascade")
     currency_id = fields.Many2one(related="agreement_id.currency_id", readonly=True)
     purpose = fields.Selection(VISIT_PURPOSES, "Service", required=True)
-    labour_rate = fields.Monetary("Labour Rate")
+    labour_rate = fields.Monetary()
     labour_unit = fields.Selection(LABOUR_UNITS, "Per", required=True, default="visit")
 
     _sql_constraints = [

@@ -211,7 +211,7 @@ class StationSettlementLine(models.Model):
     visit_id = fields.Many2one("after_sales.visit", required=True, index=True)
     kind = fields.Selection(LINE_KINDS, required=True)
     product_id = fields.Many2one("product.product", required=True)
-    part_id = fields.Many2one("product.product", "Part")
+    part_id = fields.Many2one("product.product")
     name = fields.Char("Description", required=True)
     quantity = fields.Float(required=True)
     price_unit = fields.Monetary("Unit Price")

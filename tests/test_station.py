@@ -277,6 +277,10 @@ class TestStation(AfterSalesCase):
             ours.sudo(self.user_station).write({"distance_km": 3.0})
         self.assertFalse(self.env["after_sales.visit.part"].sudo(self.user_other_station).search(
             [("visit_id", "=", visit.id)]))
+        # the station opens its visit's form as the web client does: every field of the view
+        view = self.Visit.sudo(self.user_station).fields_view_get(view_type="form")
+        values = visit.read(list(view["fields"]))[0]
+        self.assertEqual(values["station_id"][0], self.station.id)
         # callbacks stay the department's
         self.assertFalse(self.env["after_sales.callback"].sudo(
             self.user_station).check_access_rights("read", False))

@@ -103,11 +103,11 @@ class StationReconcileLine(models.TransientModel):
                                 ondelete="cascade")
     station_id = fields.Many2one("res.partner", "Service Station", readonly=True)
     product_id = fields.Many2one("product.product", "Part", readonly=True)
-    opening = fields.Float("Opening", readonly=True)
+    opening = fields.Float(readonly=True)
     issued = fields.Float(readonly=True)
     used = fields.Float(readonly=True)
     returned = fields.Float(readonly=True)
-    on_hand = fields.Float("On Hand", readonly=True)
+    on_hand = fields.Float(readonly=True)
     difference = fields.Float(readonly=True)
     has_difference = fields.Boolean(compute="_compute_has_difference")
 
