@@ -360,6 +360,10 @@ class TestStation(AfterSalesCase):
         self.assertIn("苏州特约维修点", html)
         self.assertIn(repair.name, html)
         self.assertIn("662.00", html)
+        _pdf, text = self.render_pdf("after_sales_service.station_settlement_report", settlement)
+        self.assertIn("苏州特约维修点", text)
+        self.assertIn(late.name, text)
+        self.assertIn("662.00", text)
 
     @mute_logger("odoo.models")
     def test_settlement_wizard(self):
