@@ -2,7 +2,11 @@
 """Service stations (特约维修点): their agreement, their own visits with the callback after
 them, the parts kept in their stock location and reconciled monthly, and the monthly
 settlement by draft vendor bill."""
+from xmlrpc import client as xmlrpclib
+
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests.common import HttpCase, get_db_name
 from odoo.tools import mute_logger
 
 from .common import AfterSalesCase
@@ -371,3 +375,64 @@ class TestStation(AfterSalesCase):
             self.user_manager).create({"month": "2026-11-10"})
         action = wizard.action_run()
         self.assertEqual(action["domain"], [("date_from", "=", "2026-11-01")])
+
+
+class TestStationRpc(HttpCase):
+    """A station's client through XML-RPC: what its form and buttons send goes through, what
+    an action owns is refused."""
+
+    def setUp(self):
+        super(TestStationRpc, self).setUp()
+        self.env = api.Environment(self.registry.test_cr, SUPERUSER_ID, {})
+        self.db = get_db_name()
+        self.station = self.env["res.partner"].create({
+            "name": "昆山特约维修点", "is_company": True, "after_sales_is_station": True})
+        groups = [self.env.ref("after_sales_service.group_service_station").id,
+                  self.env.ref("base.group_user").id]
+        self.user = self.env["res.users"].create({
+            "name": "rpc_station_ks", "login": "rpc_station_ks", "password": "rpc_station_ks",
+            "email": "ks@x.cn", "groups_id": [(6, 0, groups)]})
+        self.user.partner_id.parent_id = self.station
+        agreement = self.env["after_sales.station.agreement"].create({
+            "station_id": self.station.id, "date_start": "2026-01-01",
+            "rate_line_ids": [(0, 0, {"purpose": "repair", "labour_rate": 100.0})]})
+        agreement.action_activate()
+        customer = self.env["res.partner"].create({"name": "昆山精密", "customer": True})
+        self.request = self.env["after_sales.request"].create({
+            "partner_id": customer.id, "description": "不加热", "station_id": self.station.id})
+        self.request.action_start()
+        self.undispatched = self.env["after_sales.request"].sudo(self.user).create({
+            "partner_id": customer.id, "description": "漏水"})
+        self.customer = customer
+        self.registry.test_cr.commit()
+
+    def call(self, model, method, args, **kwargs):
+        return self.xmlrpc_object.execute_kw(self.db, self.user.id, "rpc_station_ks", model,
+                                             method, args, kwargs)
+
+    def assertRefused(self, model, method, args):
+        with self.assertRaises(xmlrpclib.Fault) as refused:
+            self.call(model, method, args)
+        self.assertIn(refused.exception.faultCode, (2, 4), refused.exception.faultString)
+
+    def test_station_visit_over_rpc(self):
+        vals = {"request_id": self.request.id, "partner_id": self.customer.id,
+                "purpose": "repair", "date_planned": "2026-11-20 09:00:00",
+                "appointment_confirmed": True, "station_id": False,
+                "technician_ids": [[6, 0, [self.user.id]]]}
+        visit_id = self.call("after_sales.visit", "create", [vals])
+        visit = self.env["after_sales.visit"].browse(visit_id)
+        self.assertEqual(visit.station_id, self.station)
+        self.call("after_sales.visit", "write", [[visit_id], {"distance_km": 8.0}])
+        self.assertRefused("after_sales.visit", "write", [[visit_id], {"state": "approved"}])
+        self.assertRefused("after_sales.visit", "write", [[visit_id], {"station_id": False}])
+        self.call("after_sales.visit", "action_submit", [[visit_id]])
+        self.assertRefused("after_sales.visit", "action_approve", [[visit_id]])
+        self.assertRefused("after_sales.visit", "write", [[visit_id], {"distance_km": 80.0}])
+        self.assertRefused("after_sales.visit", "create",
+                           [dict(vals, request_id=self.undispatched.id)])
+        self.assertRefused("after_sales.station.agreement", "write",
+                           [self.env["after_sales.station.agreement"].search(
+                               [("station_id", "=", self.station.id)]).ids, {"state": "ended"}])
+        visit.invalidate_cache()
+        self.assertEqual((visit.state, visit.distance_km), ("to_approve", 8.0))
