@@ -356,6 +356,8 @@ class TestStation(AfterSalesCase):
             settlement.sudo(self.user_manager).write({"date_from": "2026-10-01"})
         # the station reads its own statement; the other station and company nothing
         self.assertEqual(self.Settlement.sudo(self.user_station).search([]), settlement)
+        self.assertEqual(self.Settlement.sudo(self.user_finance).search([]), settlement)
+        self.assertFalse(self.Settlement.sudo(self.user_as).check_access_rights("read", False))
         self.assertFalse(self.Settlement.sudo(self.user_other_station).search([]))
         self.assertFalse(self.Settlement.sudo(self.b_manager).search([]))
         self.assertFalse(self.Settlement.sudo(self.b_finance).search([]))
