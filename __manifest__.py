@@ -88,6 +88,9 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "data/station_data.xml",
+        "reports/station_reports.xml",
+        "views/station_views.xml",
         "data/recall_data.xml",
         "reports/recall_reports.xml",
         "views/depot_repair_views.xml",
@@ -108,5 +111,6 @@
         "demo/parts_demo.xml",
         "demo/contract_demo.xml",
         "demo/portal_demo.xml",
+        "demo/station_demo.xml",
     ],
 }

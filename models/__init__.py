@@ -46,6 +46,8 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+from . import station_agreement
+from . import station_settlement
 from . import mrp_repair
 from . import recall
 from . import recall_task

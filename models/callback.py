@@ -256,14 +256,19 @@ class Callback(models.Model):
         request = visit.request_id
         contract = visit.contract_id
         # the request's or the contract's responsible, else whoever completed the visit, as
-        # long as they work for the visit's company (else the department's user, see create)
-        user = visit._company_user(request.user_id | contract.user_id | self.env.user)
+        # long as they work for the visit's company and in the department (a service station
+        # registers its requests and completes its visits: the department calls its customers
+        # back, not the station; else the department's user, see create)
+        department = self.env.ref(GROUP_USER).sudo().users
+        user = visit._company_user(
+            (request.user_id | request.dispatched_by_id | contract.user_id | self.env.user)
+            .filtered(lambda u: u in department))
         return {
             "type_id": callback_type.id, "trigger": "visit:%s" % visit.id,
             "partner_id": visit.partner_id.id, "visit_id": visit.id,
             "request_id": request.id, "product_id": visit.product_ids[:1].id,
             "technician_ids": [(6, 0, visit.technician_ids.ids)],
-            "station_id": request.station_id.id,
+            "station_id": (visit.station_id or request.station_id).id,
             "user_id": user.id, "contract_id": contract.id,
             "date_due": fields.Datetime.to_string(due), "company_id": visit.company_id.id,
         }

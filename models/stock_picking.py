@@ -25,6 +25,9 @@ class StockPicking(models.Model):
                                               readonly=True)
     after_sales_return_id = fields.Many2one("after_sales.return", "Return Case", index=True,
                                             readonly=True)
+    # parts issued to or returned by a service station (its own stock location)
+    after_sales_station_id = fields.Many2one("res.partner", "Service Station", index=True,
+                                             readonly=True)
 
     @api.multi
     def action_done(self):

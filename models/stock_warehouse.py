@@ -84,6 +84,34 @@ class StockWarehouse(models.Model):
                 "company_id": self.company_id.id, "after_sales_technician_id": user.id})
         return location.sudo(self.env.uid)
 
+    # ------------------------------------------------------------------ service stations
+
+    after_sales_station_location_id = fields.Many2one(
+        "stock.location", "Service Stations", domain=[("usage", "=", "view")],
+        help="The parent of the stock locations of the service stations (created on first "
+             "use).")
+
+    @api.multi
+    def after_sales_station_location(self, station):
+        """The stock location of a service station's parts (our goods it keeps), under the
+        warehouse's Service Stations location; both created on first use."""
+        self.ensure_one()
+        Location = self.env["stock.location"].sudo()
+        parent = self.after_sales_station_location_id
+        if not parent:
+            parent = Location.create({
+                "name": _("Service Stations"), "usage": "view",
+                "location_id": self.view_location_id.id, "company_id": self.company_id.id,
+                "barcode": "%s-ASS" % self.code})
+            self.sudo().after_sales_station_location_id = parent
+        location = Location.search([("location_id", "=", parent.id),
+                                    ("after_sales_station_id", "=", station.id)], limit=1)
+        if not location:
+            location = Location.create({
+                "name": station.name, "usage": "internal", "location_id": parent.id,
+                "company_id": self.company_id.id, "after_sales_station_id": station.id})
+        return location.sudo(self.env.uid)
+
     @api.multi
     def _create_after_sales_parts_type(self):
         customers = self.env.ref("stock.stock_location_customers")

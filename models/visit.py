@@ -47,6 +47,19 @@ TECHNICIAN_FIELDS = {
                     "customer_signer", "customer_signature", "customer_evaluation",
                     "customer_comment", "part_ids"),
 }
+# what a service station records on the visits of the requests dispatched to it, per state:
+# it plans them (the general manager approves the cost, as for ours), then records the
+# execution as our technicians do
+STATION_FIELDS = {
+    "draft": ("request_id", "purpose", "partner_id", "site_address", "product_ids",
+              "date_planned", "duration", "technician_ids", "distance_km",
+              "appointment_confirmed", "tool_ids", "part_ids", "training_material_ids",
+              "other_products_need_service", "other_products_note"),
+    "to_approve": ("appointment_confirmed", "tool_ids"),
+    "approved": TECHNICIAN_FIELDS["approved"] + ("part_ids",),
+    "in_progress": TECHNICIAN_FIELDS["in_progress"],
+}
+STATION_PART_FIELDS = ("product_id", "qty_taken", "qty_used", "visit_id")
 EVALUATIONS = [
     ("5", "Very Satisfied"),
     ("4", "Satisfied"),
@@ -210,6 +223,7 @@ class Visit(models.Model):
     def create(self, vals):
         # the warranty is decided, not given (a context default, an old caller's value)
         vals = {key: value for key, value in vals.items() if key not in WARRANTY_FIELDS}
+        vals = self._prepare_station_create_vals(vals)
         return super(Visit, self).create(vals)
 
     @api.multi
@@ -218,6 +232,7 @@ class Visit(models.Model):
             "The warranty of a visit is decided by its service request (or its contract): it "
             "can't be set on the visit."))
         self._check_technician_write(vals)
+        self._check_station_write(vals)
         return super(Visit, self).write(vals)
 
     def _check_technician_write(self, vals):
@@ -488,7 +503,7 @@ class Visit(models.Model):
         if unchecked:
             problems.append(_("Tools not packed yet (tick them in the Preparation tab): %s")
                             % ", ".join(unchecked.mapped("name")))
-        if self.part_ids:
+        if self.part_ids and not self.station_id:
             issue = self._parts_issue_picking()
             if not issue:
                 problems.append(_("The parts to take are not issued to the technician yet: the "
@@ -619,6 +634,8 @@ class Visit(models.Model):
         """On completion: used parts leave the technician's stock for the customer (done now, the
         technician used them on site); the rest goes back to the parts store (validated by the
         warehouse when it arrives)."""
+        if self.station_id:
+            return self._settle_station_parts()
         issue = self._parts_issue_picking()
         if not issue:
             return
@@ -662,7 +679,7 @@ class Visit(models.Model):
         """The execution record is complete: settle parts, charge, resolve the request."""
         self._check_can("can_be_done", _("Only visits on site can be completed: %s"))
         for visit in self:
-            missing = visit._record_problems()
+            missing = visit._record_problems() + visit._station_stock_problems()
             if missing:
                 raise UserError(_("Complete the service record of %(visit)s:\n%(missing)s")
                                 % {"visit": visit.name, "missing": "\n".join(missing)})
@@ -862,6 +879,138 @@ class Visit(models.Model):
         self._notify_customer("after_sales_service.mail_template_visit_sign")
         return True
 
+    # ------------------------------------------------------------------ service stations
+    # A service station (特约维修点) records its own visits for the requests dispatched to it:
+    # the same record, parts used and signature as ours; parts come out of the station's own
+    # stock location; the visits are paid to the station by its monthly settlement.
+
+    station_id = fields.Many2one(
+        "res.partner", "Service Station", index=True, readonly=True,
+        states={"draft": [("readonly", False)]}, domain="[('after_sales_is_station', '=', True)]",
+        help="The service station making this visit (its staff are the technicians); empty "
+             "for our own visits.")
+    station_settlement_id = fields.Many2one("after_sales.station.settlement", "Settlement",
+                                            readonly=True, copy=False, index=True)
+
+    @api.model
+    def _user_station(self):
+        """The service station the user works for (a station user's company), else empty."""
+        user = self.env.user
+        if user.has_group("after_sales_service.group_service_station") \
+                and not user.has_group(GROUP_USER):
+            return user.partner_id.commercial_partner_id
+        return self.env["res.partner"]
+
+    @api.model
+    def _prepare_station_create_vals(self, vals):
+        """A station user's visit is the station's, for a request dispatched to it."""
+        station = self._user_station()
+        if not station:
+            return vals
+        request = self.env["after_sales.request"].browse(vals.get("request_id"))
+        if not request or request.station_id != station or request.needs_dispatch:
+            raise AccessError(_("A service station records visits only for the requests "
+                                "dispatched to it."))
+        return dict(vals, station_id=station.id)
+
+    def _check_station_write(self, vals):
+        """A station changes only its plan while draft, then the execution record."""
+        if is_action_write(self.env):
+            return True
+        if "station_settlement_id" in vals and any(
+                visit._differs(visit, "station_settlement_id", vals["station_settlement_id"])
+                for visit in self):
+            raise AccessError(_("The settlement of a visit is set by the station's monthly "
+                                "settlement only."))
+        station = self._user_station()
+        if not station:
+            return True
+        for visit in self:
+            allowed = STATION_FIELDS.get(visit.state, ())
+            refused = [name for name in vals if name not in allowed
+                       and visit._differs(visit, name, vals[name])]
+            if refused:
+                raise AccessError(_("A service station records its visits' plan (while draft) "
+                                    "and their execution: %(fields)s of %(visit)s can't be "
+                                    "changed now.") % {
+                                        "fields": ", ".join(self._field_label(name)
+                                                            for name in refused),
+                                        "visit": visit.name})
+        return True
+
+    @api.constrains("station_id", "technician_ids", "purpose", "date_planned", "request_id")
+    def _check_station_visit(self):
+        """A station's visit is made by its own staff, under its active agreement covering the
+        service, for a request dispatched to it."""
+        stations = self.mapped("station_id")
+        if not stations:
+            return
+        Agreement = self.env["after_sales.station.agreement"]
+        for visit in self.filtered("station_id"):
+            station = visit.station_id
+            strangers = visit.technician_ids.sudo().filtered(
+                lambda u: u.partner_id.commercial_partner_id != station)
+            if strangers:
+                raise ValidationError(_("%(users)s don't work for %(station)s: a station's "
+                                        "visit is made by its own staff.") % {
+                                            "users": ", ".join(strangers.mapped("name")),
+                                            "station": station.name})
+            if visit.request_id and visit.request_id.sudo().station_id != station:
+                raise ValidationError(_("%(request)s is not dispatched to %(station)s.") % {
+                    "request": visit.request_id.sudo().name, "station": station.name})
+            day = self._local_date(visit.date_planned, visit.company_id)
+            agreement = Agreement._find_active(station, day, visit.company_id).get(station.id)
+            if not agreement or not agreement.covers(visit.purpose):
+                raise ValidationError(_(
+                    "%(station)s has no active agreement covering %(service)s on %(day)s: "
+                    "the after-sales manager activates one first.") % {
+                        "station": station.name, "day": day,
+                        "service": dict(self._fields["purpose"]._description_selection(
+                            self.env))[visit.purpose]})
+
+    def _station_location(self):
+        return self._warehouse().after_sales_station_location(self.station_id)
+
+    def _station_stock_problems(self):
+        """The parts a station used that its stock location does not hold."""
+        if not self.station_id:
+            return []
+        location = self.sudo()._station_location()
+        used = {}
+        for line in self.part_ids.filtered("qty_used"):
+            used[line.product_id] = used.get(line.product_id, 0.0) + line.qty_used
+        problems = []
+        for product, qty in sorted(used.items(), key=lambda item: item[0].id):
+            quants = self.env["stock.quant"].sudo()._gather(product, location, strict=True)
+            available = sum(quants.mapped("quantity")) - sum(quants.mapped("reserved_quantity"))
+            if available < qty:
+                problems.append(_("%(part)s: %(used)s used, the station's stock holds "
+                                  "%(available)s") % {"part": product.display_name,
+                                                      "used": qty, "available": available})
+        return problems
+
+    def _settle_station_parts(self):
+        """The parts the station used leave its stock for the customer (done now); the rest
+        stays in the station's stock."""
+        used = [(line.product_id, line.qty_used) for line in self.part_ids]
+        if not any(qty for _product, qty in used):
+            return
+        location = self.sudo()._station_location()
+        consume = self._create_reserved_picking(self._prepare_picking_vals(
+            "consume", location, self.partner_id.property_stock_customer, self.partner_id,
+            used))
+        for move in consume.move_lines:
+            move.quantity_done = move.product_uom_qty
+        consume.action_done()
+
+    def _station_hours_on_site(self):
+        """Hours between arrival and departure (to the hundredth), what hourly labour pays."""
+        if not self.date_arrival or not self.date_departure:
+            return 0.0
+        delta = fields.Datetime.from_string(self.date_departure) \
+            - fields.Datetime.from_string(self.date_arrival)
+        return round(delta.total_seconds() / 3600.0, 2)
+
 
 def _is_signature(signature):
     """Whether `signature` (base64) is a PNG image with something drawn on it."""
@@ -928,6 +1077,10 @@ class VisitPart(models.Model):
     def _check_header_states(self, headers, field_names):
         """Once the parts are issued to the technician, what was taken is what the transfer
         moved: only the quantity used is still recorded (on site)."""
+        if headers and all(visit.station_id and visit.state == "in_progress"
+                           for visit in headers) \
+                and not set(field_names) - set(STATION_PART_FIELDS):
+            return True  # a station takes its parts from its own stock, on site
         super(VisitPart, self)._check_header_states(headers, field_names)
         if is_action_write(self.env):
             return True

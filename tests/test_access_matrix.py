@@ -75,11 +75,15 @@ after_sales.satisfaction.report      ----  ----  ----  r---  r---  r---  r---  -
 after_sales.sla.rule                 r---  r---  r---  r---  r---  rwcu  rwcu  r---  r---  ----
 after_sales.team                     r---  r---  r---  r---  r---  rwcu  rwcu  r---  r---  ----
 after_sales.technician.qualification ----  ----  ----  r---  r---  rwcu  rwcu  ----  ----  ----
-after_sales.visit                    ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  r---  ----  ----
-after_sales.visit.part               ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  r---  ----  ----
+after_sales.visit                    rwc-  ----  rw--  rwcu  rwcu  rwcu  rwcu  r---  ----  ----
+after_sales.visit.part               rwc-  ----  rw--  rwcu  rwcu  rwcu  rwcu  r---  ----  ----
 after_sales.visit.technician.report  ----  ----  ----  r---  r---  r---  r---  ----  ----  ----
-after_sales.visit.tool               ----  ----  rw--  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
+after_sales.visit.tool               rwc-  ----  rw--  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
 after_sales.warranty.card            r---  ----  r---  r-c-  r-c-  rwc-  rwc-  r-c-  ----  ----
+after_sales.station.agreement        r---  ----  ----  r---  r---  rwc-  rwc-  ----  r---  ----
+after_sales.station.agreement.rate   r---  ----  ----  r---  r---  rwcu  rwcu  ----  r---  ----
+after_sales.station.settlement       r---  ----  ----  ----  ----  r---  r---  ----  r---  ----
+after_sales.station.settlement.line  r---  ----  ----  ----  ----  r---  r---  ----  r---  ----
 after_sales.recall                   ----  ----  ----  r---  rwc-  r---  rwc-  r---  ----  ----
 after_sales.recall.task              ----  ----  ----  rw--  rwc-  rw--  rwc-  r---  ----  ----
 mrp.repair                           ----  ----  ----  rwc-  rwc-  rwc-  rwc-  rwcu  ----  ----
@@ -298,6 +302,11 @@ class TestAccessMatrix(AfterSalesCase):
             "after_sales.demand": self._document("demand")[0],
             "after_sales.complaint": self._document("complaint")[0],
         }
+        station = self.env["res.partner"].create({"name": "苏州特约维修点", "is_company": True,
+                                                  "after_sales_is_station": True})
+        documents["after_sales.station.agreement"] = self.env[
+            "after_sales.station.agreement"].create({"station_id": station.id,
+                                                     "date_start": "2026-01-01"})
         callback_type = self.env.ref("after_sales_service.callback_type_satisfaction")
         documents["after_sales.callback"] = self.env["after_sales.callback"].create({
             "type_id": callback_type.id, "partner_id": self.customer.id,
