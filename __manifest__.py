@@ -88,6 +88,9 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        # trips and signatures (001-4 第三节-第五节)
+        "data/trip_data.xml",
+        "views/trip_views.xml",
     ],
     "demo": [
         "demo/company_demo.xml",

@@ -53,3 +53,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_notify_callback")
     after_sales_callback_link_days = fields.Integer(
         related="company_id.after_sales_callback_link_days")
+
+    # trips and expense claims (001-4 第三节-第五节)
+    after_sales_trip_distance = fields.Float(related="company_id.after_sales_trip_distance")
+    after_sales_expense_claim_weekday = fields.Selection(
+        related="company_id.after_sales_expense_claim_weekday")
+    after_sales_expense_finance_weekday = fields.Selection(
+        related="company_id.after_sales_expense_finance_weekday")
