@@ -102,5 +102,6 @@
         "demo/parts_demo.xml",
         "demo/contract_demo.xml",
         "demo/portal_demo.xml",
+        "demo/trip_demo.xml",
     ],
 }

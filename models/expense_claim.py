@@ -83,7 +83,7 @@ class ExpenseClaim(models.Model):
              "(每一经手人都应在报销单上签字) before the manager registers it.")
     signature_ids = fields.One2many("after_sales.expense.claim.signature", "claim_id",
                                     "Handlers' Signatures", readonly=True, copy=False)
-    signatures_missing = fields.Char("Signatures Missing", compute="_compute_signatures")
+    signatures_missing = fields.Char(compute="_compute_signatures")
     can_sign = fields.Boolean(compute="_compute_signatures")
 
     @api.depends("user_id", "handler_ids", "signature_ids.user_id", "state")
@@ -94,9 +94,10 @@ class ExpenseClaim(models.Model):
             claim.can_sign = claim.state == "submitted" and self.env.user in missing
 
     def _missing_signers(self):
+        """The other handlers who have not signed yet (the claimant signs by submitting)."""
         self.ensure_one()
-        signed = self.sudo().signature_ids.mapped("user_id")
-        return (self.sudo().user_id | self.sudo().handler_ids) - signed
+        claim = self.sudo()
+        return claim.handler_ids - claim.user_id - claim.signature_ids.mapped("user_id")
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):

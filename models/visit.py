@@ -898,7 +898,7 @@ class Visit(models.Model):
         help="The signed service record is handed back to the department by the end of the "
              "next working day after the work (company calendar).")
     record_overdue = fields.Boolean(
-        "Record Overdue", readonly=True, copy=False, index=True,
+        readonly=True, copy=False, index=True,
         help="Completed, its service record not verified, and its due time has passed "
              "(refreshed by a scheduled job).")
     # the attendance sheet's signatures before the overtime subsidy is billed (第五节(3))
@@ -974,9 +974,11 @@ class Visit(models.Model):
     def action_request_extension(self):
         """Button: the dialog asking the extension (new planned end and reason)."""
         self.ensure_one()
-        return self._window_action("after_sales_service.visit_extension_action",
-                                   context={"default_visit_id": self.id}, new=True,
-                                   form_view="after_sales_service.visit_extension_view_form_request")
+        action = self._window_action(
+            "after_sales_service.visit_extension_action", context={"default_visit_id": self.id},
+            new=True, form_view="after_sales_service.visit_extension_view_form_request")
+        action["target"] = "new"
+        return action
 
     # ------------------------------------------------------------------ subsidy signatures
 

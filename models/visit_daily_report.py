@@ -20,15 +20,15 @@ class VisitDailyReport(models.Model):
     _editable_states = ("approved", "in_progress", "done")
     _order = "date desc, id desc"
 
-    visit_id = fields.Many2one("after_sales.visit", "Visit", required=True, index=True,
+    visit_id = fields.Many2one("after_sales.visit", required=True, index=True,
                                ondelete="cascade")
     company_id = fields.Many2one(related="visit_id.company_id", store=True, readonly=True)
     user_id = fields.Many2one("res.users", "Technician", required=True, index=True,
                               default=lambda self: self.env.user)
     date = fields.Date(required=True, default=fields.Date.context_today)
     place = fields.Char(required=True)
-    work_done = fields.Text("Work Done", required=True)
-    next_step = fields.Text("Next Step")
+    work_done = fields.Text(required=True)
+    next_step = fields.Text()
 
     _sql_constraints = [
         ("day_uniq", "unique (visit_id, user_id, date)",

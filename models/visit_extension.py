@@ -24,7 +24,7 @@ class VisitExtension(models.Model):
     _frozen_fields = {"visit_id": ("to_approve",), "date_end": ("to_approve",),
                       "reason": ("to_approve",)}
 
-    visit_id = fields.Many2one("after_sales.visit", "Visit", required=True, index=True,
+    visit_id = fields.Many2one("after_sales.visit", required=True, index=True,
                                ondelete="cascade")
     company_id = fields.Many2one(related="visit_id.company_id", store=True, readonly=True)
     state = fields.Selection(STATES, default="to_approve", required=True, readonly=True,
@@ -36,7 +36,7 @@ class VisitExtension(models.Model):
     date_end_before = fields.Datetime("Planned End Before", readonly=True)
     date_end = fields.Datetime("New Planned End", required=True)
     reason = fields.Text(required=True)
-    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
     reject_reason = fields.Char("Rejection Reason", readonly=True, copy=False)
 

@@ -4,9 +4,11 @@ the service record due back the next working day, the overtime subsidy's signatu
 its bill, and the expense claim's handlers, purchasing confirmation and weekly days."""
 import base64
 from datetime import datetime, timedelta
+from xmlrpc import client as xmlrpclib
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests.common import HttpCase, get_db_name
 from odoo.tools import mute_logger
 
 from .common import AfterSalesCase
@@ -404,3 +406,83 @@ class TestClaimSignatures(AfterSalesCase):
         claim.action_reset()
         self.assertFalse(claim.sudo().signature_ids)
         self.assertEqual((claim.date_claim, claim.purchase_state), (False, "none"))
+
+
+class TestTripsRpc(HttpCase):
+    """The fields the trip's and the claim's actions own, tried through XML-RPC as a client
+    would, as each role."""
+
+    ROLES = {
+        "trip_technician": ["after_sales_service.group_technician"],
+        "trip_manager": ["after_sales_service.group_manager"],
+        "trip_deputy": ["after_sales_service.group_deputy_general_manager"],
+        "trip_purchasing": ["after_sales_service.group_purchasing"],
+    }
+
+    def setUp(self):
+        super(TestTripsRpc, self).setUp()
+        self.env = api.Environment(self.registry.test_cr, SUPERUSER_ID, {})
+        self.db = get_db_name()
+        self.users = {}
+        for login, groups in self.ROLES.items():
+            group_ids = [self.env.ref(xmlid).id for xmlid in groups + ["base.group_user"]]
+            self.users[login] = self.env["res.users"].create({
+                "name": login, "login": login, "password": login, "email": login + "@x.cn",
+                "groups_id": [(6, 0, group_ids)]})
+        customer = self.env["res.partner"].create({"name": "苏州精工机械", "customer": True})
+        self.visit = self.env["after_sales.visit"].create({
+            "partner_id": customer.id, "date_planned": "2026-11-21 09:00:00",
+            "technician_ids": [(6, 0, self.users["trip_technician"].ids)]})
+        self.visit.write({"state": "verified", "is_overtime": True, "overtime_days": 1,
+                          "subsidy_state": "to_sign", "subsidy_step": 1})
+        self.claim = self.env["after_sales.expense.claim"].create({
+            "user_id": self.users["trip_technician"].id,
+            "line_ids": [(0, 0, {"name": "密封胶", "amount": 15.5,
+                                 "expense_type": "material"})]})
+        self.claim.write({"state": "submitted", "purchase_state": "to_confirm"})
+        self.registry.test_cr.commit()
+
+    def call(self, login, model, method, args):
+        return self.xmlrpc_object.execute_kw(self.db, self.users[login].id, login, model,
+                                             method, args, {})
+
+    def assertRefused(self, login, model, method, args):
+        with self.assertRaises(xmlrpclib.Fault) as refused:
+            self.call(login, model, method, args)
+        self.assertIn(refused.exception.faultCode, (2, 4), refused.exception.faultString)
+
+    def value_of(self, record, name):
+        record.invalidate_cache()
+        return record[name]
+
+    def test_subsidy_signatures_over_rpc(self):
+        visit = [[self.visit.id]]
+        for vals in ({"subsidy_state": "signed"}, {"subsidy_step": 0}):
+            self.assertRefused("trip_manager", "after_sales.visit", "write", visit + [vals])
+        self.assertRefused("trip_technician", "after_sales.visit.signature", "create", [{
+            "visit_id": self.visit.id, "step": 1, "name": "x",
+            "user_id": self.users["trip_technician"].id}])
+        self.assertRefused("trip_technician", "after_sales.visit", "action_sign_subsidy", visit)
+        self.assertTrue(self.call("trip_manager", "after_sales.visit", "action_sign_subsidy",
+                                  visit))
+        self.assertEqual(self.value_of(self.visit, "subsidy_step"), 2)
+        # the deputy's step is not the manager's
+        self.assertRefused("trip_manager", "after_sales.visit", "action_sign_subsidy", visit)
+        self.assertTrue(self.call("trip_deputy", "after_sales.visit", "action_sign_subsidy",
+                                  visit))
+        self.assertEqual(self.value_of(self.visit, "subsidy_step"), 3)
+
+    def test_purchasing_confirmation_over_rpc(self):
+        claim = [[self.claim.id]]
+        for vals in ({"purchase_state": "confirmed"}, {"state": "manager_approved"},
+                     {"purchase_user_id": self.users["trip_purchasing"].id}):
+            self.assertRefused("trip_purchasing", "after_sales.expense.claim", "write",
+                               claim + [vals])
+        self.assertRefused("trip_technician", "after_sales.expense.claim",
+                           "action_confirm_purchasing", claim)
+        self.assertRefused("trip_manager", "after_sales.expense.claim",
+                           "action_approve_manager", claim)
+        self.assertTrue(self.call("trip_purchasing", "after_sales.expense.claim",
+                                  "action_confirm_purchasing", claim))
+        self.assertEqual(self.value_of(self.claim, "purchase_state"), "confirmed")
+        self.assertEqual(self.value_of(self.claim, "state"), "submitted")
