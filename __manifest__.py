@@ -88,6 +88,9 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        # trips and signatures (001-4 第三节-第五节)
+        "data/trip_data.xml",
+        "views/trip_views.xml",
         "data/station_data.xml",
         "reports/station_reports.xml",
         "views/station_views.xml",
@@ -99,6 +102,7 @@
         "data/survey_mail_data.xml",
         "data/quality_audit_data.xml",
         "views/survey_plan_views.xml",
+        "demo/trip_demo.xml",
         "views/quality_audit_views.xml",
     ],
     "demo": [

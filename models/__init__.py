@@ -46,6 +46,10 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+# trips and signatures (001-4 第三节-第五节)
+from . import visit_daily_report
+from . import visit_extension
+from . import signature_step
 from . import station_agreement
 from . import station_settlement
 from . import mrp_repair

@@ -8,6 +8,8 @@ from odoo.addons.resource.models.resource import to_naive_user_tz
 from odoo.exceptions import UserError
 
 HOURS_PER_DAY = 8.0
+WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"),
+            ("4", "Friday"), ("5", "Saturday"), ("6", "Sunday")]
 MAX_PLANNED_DAYS = 5300  # about 20 years of working days: time limits never plan further
 
 
@@ -224,6 +226,38 @@ class ResCompany(models.Model):
         tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
         local = tz.localize(datetime.combine(day, time(hour, 0)))
         return fields.Datetime.to_string(local.astimezone(pytz.UTC).replace(tzinfo=None))
+
+    # ------------------------------------------------------------------ trips and claims
+    # (001-4 第三节-第五节)
+    after_sales_trip_distance = fields.Float(
+        "Trip Distance (km)", default=50.0,
+        help="A visit at least this far away is a business trip (出差), as is one planned "
+             "for a working day or more (0: only the duration counts).")
+    after_sales_expense_claim_weekday = fields.Selection(
+        WEEKDAYS, "Expense Claim Day", default="1", required=True,
+        help="The weekday expense claims are handed to the manager (每周周二): a claim "
+             "submitted on another day waits for the next claim day.")
+    after_sales_expense_finance_weekday = fields.Selection(
+        WEEKDAYS, "Finance Day", default="2", required=True,
+        help="The weekday finance processes the claims registered on the claim day (周三).")
+
+    @api.multi
+    def after_sales_next_working_day_end(self, moment):
+        """The end of the first working day after the local day of `moment` (naive UTC):
+        planned from the next local midnight, one working day (after_sales_plan_deadlines)."""
+        self.ensure_one()
+        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        local = pytz.utc.localize(moment).astimezone(tz)
+        midnight = tz.localize(datetime.combine(local.date() + timedelta(days=1), time.min))
+        start = midnight.astimezone(pytz.utc).replace(tzinfo=None)
+        return self.after_sales_plan_deadlines(start, [(1, "days")])[0]
+
+    @api.model
+    def after_sales_next_weekday(self, day, weekday):
+        """The first date on or after `day` (a date or string) falling on `weekday` ("0" is
+        Monday)."""
+        day = fields.Date.from_string(day) if isinstance(day, str) else day
+        return day + timedelta(days=(int(weekday) - day.weekday()) % 7)
 
     # surveys and quality's audit (issue 19)
     after_sales_survey_low_score = fields.Float(

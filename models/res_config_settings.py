@@ -54,6 +54,13 @@ class ResConfigSettings(models.TransientModel):
     after_sales_callback_link_days = fields.Integer(
         related="company_id.after_sales_callback_link_days")
 
+    # trips and expense claims (001-4 第三节-第五节)
+    after_sales_trip_distance = fields.Float(related="company_id.after_sales_trip_distance")
+    after_sales_expense_claim_weekday = fields.Selection(
+        related="company_id.after_sales_expense_claim_weekday")
+    after_sales_expense_finance_weekday = fields.Selection(
+        related="company_id.after_sales_expense_finance_weekday")
+
     # surveys and quality's audit
     after_sales_survey_low_score = fields.Float(
         related="company_id.after_sales_survey_low_score")

@@ -40,12 +40,14 @@ RANK_OVERDUE, RANK_ON_SITE, RANK_UPCOMING, RANK_FINISHED = 0, 1, 2, 3
 # what a technician records on his own visits, and in which states (维护服务记录表)
 TECHNICIAN_FIELDS = {
     "approved": ("appointment_confirmed", "tool_ids", "other_products_need_service",
-                 "other_products_note"),
+                 "other_products_note", "daily_report_ids"),
     "in_progress": ("appointment_confirmed", "tool_ids", "other_products_need_service",
                     "other_products_note", "date_arrival", "arrival_confirmed",
                     "date_departure", "fault_found", "handling", "fee_standard_shown",
                     "customer_signer", "customer_signature", "customer_evaluation",
-                    "customer_comment", "part_ids"),
+                    "customer_comment", "part_ids", "daily_report_ids"),
+    # on the way back: the last daily reports of the trip (001-4 第三节7)
+    "done": ("daily_report_ids",),
 }
 # what a service station records on the visits of the requests dispatched to it, per state:
 # it plans them (the general manager approves the cost, as for ours), then records the
@@ -79,7 +81,7 @@ class Visit(models.Model):
                 "after_sales.portal.token"]
     _sequence_code = "after_sales.visit"
     _order = "date_planned desc, id desc"
-    _reason_actions = ("reject", "cancel")
+    _reason_actions = ("reject", "cancel", "refuse_subsidy")
     _text_limits = {
         "site_address": LINE_LENGTH, "other_products_note": TEXT_LENGTH,
         "fault_found": TEXT_LENGTH, "handling": TEXT_LENGTH, "customer_signer": NAME_LENGTH,
@@ -93,7 +95,10 @@ class Visit(models.Model):
     _owned_fields = ("state", "approved_by_id", "date_approved", "reject_reason", "cancel_reason",
                      "invoice_ids", "is_overtime", "overtime_days", "verified_by_id",
                      "subsidy_bill_ids", "contract_visit_date", "demand_id", "estimated_labour",
-                     "estimated_travel", "estimated_cost")
+                     "estimated_travel", "estimated_cost",
+                     # trips and signatures (001-4 第三节, 第五节)
+                     "date_returned", "returned_by_id", "record_due", "record_overdue",
+                     "subsidy_state", "subsidy_step", "subsidy_refuse_reason")
     _frozen_fields = {"distance_km": ("draft",), "purpose": ("draft",), "duration": ("draft",),
                       "request_id": ("draft",), "partner_id": ("draft",),
                       "contract_id": ("draft",)}
@@ -528,6 +533,10 @@ class Visit(models.Model):
 
     @api.model
     def _approval_steps(self):
+        return self._trip_approval_steps() + self._subsidy_approval_steps()
+
+    @api.model
+    def _trip_approval_steps(self):
         return [ApprovalStep(
             "approve", _("Trip approval"), "to_approve", "approved", "after_sales_service.group_general_manager",
             user_field="approved_by_id", date_field="date_approved", reject_state="rejected",
@@ -687,7 +696,8 @@ class Visit(models.Model):
             visit._settle_parts()
             visit._charge_customer()
             days = visit._overtime_days()
-            visit.write({"state": "done", "is_overtime": bool(days), "overtime_days": days})
+            visit.write({"state": "done", "is_overtime": bool(days), "overtime_days": days,
+                         "record_due": visit._record_due()})
         self._resolve_requests()
         self._on_visit_done()
         return True
@@ -775,9 +785,11 @@ class Visit(models.Model):
         self._check_group(GROUP_USER, _("Only the after-sales department verifies service "
                                         "records."))
         self._check_can("can_be_verified", _("Only completed visits can be verified: %s"))
-        for visit in self.filtered("is_overtime"):
-            visit._bill_subsidy()
-        self.write({"state": "verified", "verified_by_id": self.env.user.id})
+        self.write({"state": "verified", "verified_by_id": self.env.user.id,
+                    "record_overdue": False})
+        # the subsidy is billed once the attendance sheet is signed (action_sign_subsidy)
+        self.filtered("is_overtime").write({"subsidy_state": "to_sign", "subsidy_step": 1})
+        self._sync_approval_activities()
         return True
 
     def _bill_subsidy(self):
@@ -1010,6 +1022,193 @@ class Visit(models.Model):
         delta = fields.Datetime.from_string(self.date_departure) \
             - fields.Datetime.from_string(self.date_arrival)
         return round(delta.total_seconds() / 3600.0, 2)
+
+    # ------------------------------------------------------------------ trips (001-4 第三节)
+    # A visit away from base is a trip (出差): far (the company's trip distance) or planned
+    # over a working day or more. On a trip the technician reports daily from his phone, asks
+    # the manager for any extension before the planned end, and registers his return; the
+    # service record is due back the next working day after the work (第二节5).
+
+    is_trip = fields.Boolean(
+        "Business Trip", compute="_compute_is_trip", store=True, index=True,
+        help="A trip (出差): at least the company's trip distance away, or planned for a "
+             "working day or more. The technician reports daily, asks for any extension "
+             "before the planned end and registers his return.")
+    daily_report_ids = fields.One2many("after_sales.visit.daily.report", "visit_id",
+                                       "Daily Reports", copy=False)
+    extension_ids = fields.One2many("after_sales.visit.extension", "visit_id", "Extensions",
+                                    copy=False)
+    date_returned = fields.Datetime("Returned On", readonly=True, copy=False,
+                                    track_visibility="onchange")
+    returned_by_id = fields.Many2one("res.users", "Return Registered By", readonly=True,
+                                     copy=False)
+    record_due = fields.Datetime(
+        "Record Due Back", readonly=True, copy=False,
+        help="The signed service record is handed back to the department by the end of the "
+             "next working day after the work (company calendar).")
+    record_overdue = fields.Boolean(
+        readonly=True, copy=False, index=True,
+        help="Completed, its service record not verified, and its due time has passed "
+             "(refreshed by a scheduled job).")
+    # the attendance sheet's signatures before the overtime subsidy is billed (第五节(3))
+    subsidy_state = fields.Selection([
+        ("none", "No Subsidy"), ("to_sign", "Awaiting Signatures"),
+        ("signed", "Signed and Billed"), ("refused", "Refused"),
+    ], "Overtime Subsidy", default="none", required=True, readonly=True, copy=False,
+        index=True, track_visibility="onchange")
+    subsidy_step = fields.Integer("Subsidy Signature Waiting", readonly=True, copy=False,
+                                  help="The position of the signature the subsidy waits for "
+                                       "(0: none).")
+    subsidy_signature_ids = fields.One2many("after_sales.visit.signature", "visit_id",
+                                            "Subsidy Signatures", readonly=True, copy=False)
+    subsidy_refuse_reason = fields.Char("Subsidy Refusal Reason", readonly=True, copy=False)
+    subsidy_waiting_for = fields.Char("Subsidy Waits For", compute="_compute_subsidy_waiting")
+
+    @api.depends("distance_km", "duration", "company_id.after_sales_trip_distance")
+    def _compute_is_trip(self):
+        for visit in self:
+            limit = visit.company_id.after_sales_trip_distance
+            visit.is_trip = (limit > 0 and visit.distance_km >= limit) \
+                or visit.duration >= 8.0
+
+    def _compute_subsidy_waiting(self):
+        steps = self.env["after_sales.signature.step"]._steps_for(self.env.user.company_id)
+        for visit in self:
+            step = steps[visit.subsidy_step - 1] if visit.subsidy_state == "to_sign" \
+                and 0 < visit.subsidy_step <= len(steps) else None
+            visit.subsidy_waiting_for = step.name if step else False
+
+    def _record_due(self):
+        """The end of the next working day after the work (its departure from the site)."""
+        departure = fields.Datetime.from_string(self.date_departure or fields.Datetime.now())
+        return fields.Datetime.to_string(
+            self.company_id.after_sales_next_working_day_end(departure))
+
+    @api.model
+    def _cron_record_overdue(self, now=None):
+        """Scheduled job: flag the completed visits whose record is overdue, and clear the
+        flag of those verified since, in one SQL pass each (as the requests' late flags)."""
+        now = now or fields.Datetime.now()
+        self.env.cr.execute("""
+            UPDATE after_sales_visit SET record_overdue = TRUE
+             WHERE state = 'done' AND record_overdue IS NOT TRUE
+               AND record_due IS NOT NULL AND record_due < %(now)s
+        """, {"now": now})
+        self.env.cr.execute("""
+            UPDATE after_sales_visit SET record_overdue = FALSE
+             WHERE record_overdue AND (state != 'done' OR record_due >= %(now)s)
+        """, {"now": now})
+        self.invalidate_cache(["record_overdue"])
+        return True
+
+    @api.multi
+    @document_action
+    def action_register_return(self):
+        """The technician (or the department for him) registers the return from the trip
+        (返回登记), once the work is completed."""
+        user = self.env.user
+        for visit in self:
+            if visit.state not in FINISHED_STATES:
+                raise UserError(_("%s is not completed: the return is registered after the "
+                                  "work.") % visit.name)
+            if visit.date_returned:
+                raise UserError(_("The return from %s is already registered.") % visit.name)
+            if user not in visit.technician_ids and not user.has_group(GROUP_USER):
+                raise AccessError(_("Only the visit's technicians or the after-sales "
+                                    "department register the return."))
+        self.write({"date_returned": fields.Datetime.now(), "returned_by_id": user.id})
+        return True
+
+    @api.multi
+    def action_request_extension(self):
+        """Button: the dialog asking the extension (new planned end and reason)."""
+        self.ensure_one()
+        action = self._window_action(
+            "after_sales_service.visit_extension_action", context={"default_visit_id": self.id},
+            new=True, form_view="after_sales_service.visit_extension_view_form_request")
+        action["target"] = "new"
+        return action
+
+    # ------------------------------------------------------------------ subsidy signatures
+
+    @api.model
+    def _subsidy_approval_steps(self):
+        """The attendance sheet's signatures, in the configured order (company settings:
+        after_sales.signature.step; by default manager, deputy GM, GM)."""
+        steps = self.env["after_sales.signature.step"]._steps_for(self.env.user.company_id)
+        refused = _("These visits are not waiting for this subsidy signature: %s")
+        rows = []
+        for index, step in enumerate(steps, 1):
+            rows.append(ApprovalStep(
+                "subsidy_%s" % index, _("Overtime subsidy signature (%s)") % step.name,
+                index, index + 1 if index < len(steps) else 0, step.group_xmlid,
+                field="subsidy_step", refused=refused,
+                denied=_("The %s signs this step of the overtime subsidy.") % step.name,
+                tile_domain=[("subsidy_state", "=", "to_sign")]))
+        return rows
+
+    def _write_approval(self, step, vals, note=None):
+        """A subsidy signature is a line: who signed which step, when."""
+        super(Visit, self)._write_approval(step, vals, note)
+        if step.key.startswith("subsidy_"):
+            Signature = self.env["after_sales.visit.signature"].sudo()
+            for visit in self:
+                Signature.create({"visit_id": visit.id, "step": step.from_state,
+                                  "name": step.label, "user_id": self.env.uid})
+        return True
+
+    @api.multi
+    @document_action
+    def action_sign_subsidy(self):
+        """Sign the overtime subsidy at the step it waits for; after the last signature each
+        technician's subsidy is billed (finance pays the vendor bill)."""
+        steps = self.env["after_sales.signature.step"]._steps_for(self.env.user.company_id)
+        for visit in self:
+            if visit.subsidy_state != "to_sign" or not 0 < visit.subsidy_step <= len(steps):
+                raise UserError(_("The overtime subsidy of %s is not waiting for a "
+                                  "signature.") % visit.name)
+            key = "subsidy_%s" % visit.subsidy_step
+            visit._check_step(key)  # the signing group first
+            visit._check_subsidy_signer(steps[visit.subsidy_step - 1])
+            visit._approve_step(key)
+            if not visit.subsidy_step:
+                visit._bill_subsidy()
+                visit.write({"subsidy_state": "signed"})
+        return True
+
+    def _check_subsidy_signer(self, step):
+        """Three different people sign: whoever signed a step before signs no other (unless
+        the step allows it), and a technician never signs his own subsidy."""
+        user = self.env.user
+        if user in self.technician_ids:
+            raise AccessError(_("%s worked on this visit: his own overtime subsidy is signed "
+                                "by others.") % user.name)
+        signers = self.sudo().subsidy_signature_ids.mapped("user_id")
+        if user in signers and not step.allow_same_signer:
+            raise UserError(_("%(user)s already signed the overtime subsidy of %(visit)s: "
+                              "the %(step)s's signature must be given by another person.")
+                            % {"user": user.name, "visit": self.name, "step": step.name})
+        return True
+
+    @api.multi
+    @document_action
+    def action_refuse_subsidy(self, reason=None):
+        """A signer refuses the subsidy (with the reason): nothing is billed."""
+        if self.filtered(lambda v: v.subsidy_state != "to_sign"):
+            raise UserError(_("Only subsidies awaiting signatures can be refused."))
+        reason = self._check_reason(reason, "refuse")
+        for visit in self:
+            step = visit._waiting_steps()
+            if step:
+                visit._check_group(step[0].group, step[0].denied)
+        self.write({"subsidy_state": "refused", "subsidy_step": 0,
+                    "subsidy_refuse_reason": reason})
+        self._sync_approval_activities(_("Refused: %s") % reason)
+        return True
+
+    @api.multi
+    def action_refuse_subsidy_wizard(self):
+        return self._open_reason_wizard("refuse_subsidy", _("Refuse Overtime Subsidy"))
 
 
 def _is_signature(signature):

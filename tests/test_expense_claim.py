@@ -37,6 +37,8 @@ class TestExpenseClaim(AfterSalesCase):
             claim.sudo(self.user_finance).action_approve_finance()  # the manager first
         with self.assertRaises(AccessError):
             claim.sudo(self.user_technician).action_approve_manager()
+        # the repair material line (密封胶) is valid once purchasing confirmed it
+        claim.sudo(self.user_purchasing).action_confirm_purchasing()
         claim.sudo(self.user_manager).action_approve_manager()
         with self.assertRaises(UserError):
             claim.sudo(self.user_gm).action_approve_general_manager()  # finance first

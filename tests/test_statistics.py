@@ -136,6 +136,8 @@ class TestStatistics(AfterSalesCase):
         cls.v1 = cls._visit(cls.r2, technicians, "2019-03-06 09:00:00", "2019-03-06 19:00:00",
                             "done", is_overtime=True, overtime_days=2)
         cls.v1.sudo(cls.user_as).action_verify()  # one subsidy bill per technician, 2 x 60
+        for signer in (cls.user_manager, cls.user_deputy_gm, cls.user_gm):  # once signed
+            cls.v1.sudo(signer).action_sign_subsidy()
         cls.v2 = cls._visit(cls.r8, cls.user_technician, "2019-03-07 10:00:00",
                             "2019-03-07 12:00:00", "done")
         cls.v3 = cls._visit(cls.r4, cls.user_technician, "2019-03-08 10:00:00", False,
@@ -353,6 +355,7 @@ class TestStatistics(AfterSalesCase):
                          (0, 0, {"date": today, "expense_type": "material", "name": "密封胶",
                                  "amount": 15.5, "attachment_ids": [(6, 0, receipt.ids)]})]})
         claim.action_submit()
+        claim.sudo(cls.user_purchasing).action_confirm_purchasing()  # the material line
         claim.sudo(cls.user_manager).action_approve_manager()
         claim.sudo(cls.user_finance).action_approve_finance()
         claim.sudo(cls.user_gm).action_approve_general_manager()

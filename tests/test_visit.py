@@ -203,6 +203,9 @@ class TestVisit(AfterSalesCase):
         with self.assertRaises(AccessError):
             visit.sudo(self.user_technician).action_verify()
         visit.sudo(self.user_as).action_verify()
+        self.assertFalse(visit.sudo().subsidy_bill_ids)  # nor before the signatures
+        for signer in (self.user_manager, self.user_deputy_gm, self.user_gm):
+            visit.sudo(signer).action_sign_subsidy()
         bill = visit.sudo().subsidy_bill_ids.sudo(self.user_finance)
         self.assertEqual(bill.type, "in_invoice")
         self.assertEqual(bill.partner_id, self.user_technician.partner_id)
