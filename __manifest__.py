@@ -88,6 +88,8 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        # indicators: time rules, delay reasons, consultations, delay compensation
+        "views/indicators_views.xml",
     ],
     "demo": [
         "demo/company_demo.xml",
