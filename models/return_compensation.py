@@ -101,7 +101,8 @@ class ReturnCompensation(models.Model):
                  "request_id.partner_id")
     def _compute_case_fields(self):
         for compensation in self:
-            case = compensation.return_id or compensation.request_id
+            # read as superuser: finance executes compensation without reading requests
+            case = compensation.return_id or compensation.request_id.sudo()
             compensation.company_id = case.company_id
             compensation.currency_id = case.company_id.currency_id
             compensation.partner_id = case.partner_id
@@ -142,7 +143,7 @@ class ReturnCompensation(models.Model):
         if closed:
             raise UserError(_("The case %s is closed.") % ", ".join(
                 closed.mapped("return_id.name")))
-        on_time = self.mapped("request_id").filtered(lambda r: not r._is_past_agreed_time())
+        on_time = self.sudo().mapped("request_id").filtered(lambda r: not r._is_past_agreed_time())
         if on_time:
             raise UserError(_("Request %s was done in the agreed time: no delay compensation.")
                             % ", ".join(on_time.mapped("name")))
@@ -170,7 +171,7 @@ class ReturnCompensation(models.Model):
         for compensation in self:
             state = compensation.state
             if compensation.request_id:
-                case_open = compensation.request_id.state != "cancel"
+                case_open = compensation.request_id.sudo().state != "cancel"
             else:
                 case_open = compensation.return_id.state not in ("draft", "done", "cancel")
             compensation.can_be_submitted = state == "draft" and case_open
@@ -285,7 +286,7 @@ class ReturnCompensation(models.Model):
     @api.multi
     def name_get(self):
         types = dict(self._fields["compensation_type"]._description_selection(self.env))
-        return [(c.id, "%s %s %s %s" % ((c.return_id or c.request_id).name,
+        return [(c.id, "%s %s %s %s" % ((c.return_id or c.request_id.sudo()).name,
                                          types[c.compensation_type],
                                          c.amount, c.currency_id.name or ""))
                 for c in self]
@@ -300,7 +301,7 @@ class ReturnCompensation(models.Model):
         currency), or a vendor bill to the customer, with one untaxed line of the exact
         amount."""
         self.ensure_one()
-        case = self.return_id or self.request_id
+        case = self.return_id or self.request_id.sudo()
         inv_type = self._invoice_type()
         original = self.return_id.invoice_id if inv_type == "out_refund" \
             else self.env["account.invoice"]
