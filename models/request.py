@@ -171,8 +171,7 @@ class Request(models.Model):
     site_state_id = fields.Many2one(
         "res.country.state", "Site State / Province",
         help="Decides the area time limit (focus areas); the customer's when empty.")
-    site_city = fields.Char("Site City",
-                            help="Decides the area time limit (focus areas); the customer's "
+    site_city = fields.Char(help="Decides the area time limit (focus areas); the customer's "
                                  "when empty.")
     delay_reason = fields.Char("Reason of the Delay", readonly=True, copy=False,
                                track_visibility="onchange",
@@ -184,7 +183,7 @@ class Request(models.Model):
         help="A consultation not answered at once: when the customer will have the answer "
              "(required once it is started without being answered on the spot).")
     answer_overdue = fields.Boolean(
-        "Answer Overdue", readonly=True, copy=False, index=True,
+        readonly=True, copy=False, index=True,
         help="An open consultation past its promised answer date; kept current by the time "
              "limits job.")
     compensation_ids = fields.One2many("after_sales.return.compensation", "request_id",

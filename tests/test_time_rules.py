@@ -228,7 +228,7 @@ class TestDelayCompensation(TestTimeRulesCommon):
         action = request.sudo(user or self.user_as).action_compensate_delay()
         ctx = action["context"]
         Compensation = self.env["after_sales.return.compensation"].sudo(user or self.user_as)
-        return Compensation.with_context(ctx).create({
+        return Compensation.with_context(**ctx).create({
             "request_id": ctx["default_request_id"], "return_id": False,
             "compensation_type": ctx["default_compensation_type"],
             "method": ctx["default_method"], "amount": amount,
