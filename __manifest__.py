@@ -88,6 +88,8 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        # indicators: time rules, delay reasons, consultations, delay compensation
+        "views/indicators_views.xml",
         # trips and signatures (001-4 第三节-第五节)
         "data/trip_data.xml",
         "views/trip_views.xml",

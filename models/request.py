@@ -62,7 +62,7 @@ class Request(models.Model):
                 "after_sales.portal.access", "after_sales.portal.token"]
     _sequence_code = "after_sales.request"
     _order = "priority desc, date_received desc, id desc"
-    _reason_actions = ("cancel",)
+    _reason_actions = ("cancel", "delay_reason")
     _text_limits = {
         "contact_name": NAME_LENGTH, "phone": PHONE_LENGTH, "site_address": LINE_LENGTH,
         "project_name": LINE_LENGTH, "description": TEXT_LENGTH, "guidance": TEXT_LENGTH,
@@ -75,7 +75,9 @@ class Request(models.Model):
                      "cancel_reason", "date_response", "date_resolved", "date_closed", "is_late",
                      "is_at_risk", "escalated", "response_on_time", "resolved_on_time",
                      "response_hours", "resolve_hours", "sla_rule_id", "response_deadline",
-                     "resolve_deadline", "risk_date")
+                     "resolve_deadline", "risk_date",
+                     # indicators: the delay reason and the overdue answer flag
+                     "delay_reason", "date_delay_reason", "answer_overdue")
 
     state = fields.Selection(STATES, default="new", required=True, readonly=True, copy=False,
                              index=True, track_visibility="onchange")
@@ -164,6 +166,31 @@ class Request(models.Model):
                                   group_operator="avg")
     resolve_hours = fields.Float("Resolution Time (working h)", readonly=True, copy=False,
                                  group_operator="avg")
+
+    # ---- indicators: area of the site (area time limits), reason of a delay, promised
+    # answer of a consultation, compensation of a late repair
+    site_state_id = fields.Many2one(
+        "res.country.state", "Site State / Province",
+        help="Decides the area time limit (focus areas); the customer's when empty.")
+    site_city = fields.Char(help="Decides the area time limit (focus areas); the customer's "
+                                 "when empty.")
+    delay_reason = fields.Char("Reason of the Delay", readonly=True, copy=False,
+                               track_visibility="onchange",
+                               help="Asked when a late request is escalated; required before "
+                                    "an escalated request is resolved.")
+    date_delay_reason = fields.Datetime("Delay Reason Given On", readonly=True, copy=False)
+    promised_answer_date = fields.Datetime(
+        "Promised Answer", copy=False, track_visibility="onchange",
+        help="A consultation not answered at once: when the customer will have the answer "
+             "(required once it is started without being answered on the spot).")
+    answer_overdue = fields.Boolean(
+        readonly=True, copy=False, index=True,
+        help="An open consultation past its promised answer date; kept current by the time "
+             "limits job.")
+    compensation_ids = fields.One2many("after_sales.return.compensation", "request_id",
+                                       "Delay Compensation",
+                                       groups="after_sales_service.group_user")
+    can_be_compensated = fields.Boolean(compute="_compute_can_be_compensated")
 
     # what the request led to: parts sent (§2), visits (§3), returns (§5), complaints, callbacks
     parts_order_ids = fields.One2many("after_sales.parts.order", "request_id", "Outbound Orders")
@@ -268,6 +295,7 @@ class Request(models.Model):
         partner = self.partner_id
         if partner:
             self.update(partner._after_sales_contact_vals())
+            self.update({"site_state_id": partner.state_id.id, "site_city": partner.city})
             if partner.child_ids[:1] and not self.contact_name:
                 self.contact_name = partner.child_ids[:1].name
 
@@ -383,11 +411,17 @@ class Request(models.Model):
         return {(company_id, lot_id): self._local_date(date, Company.browse(company_id))
                 for company_id, lot_id, date in self.env.cr.fetchall()}
 
-    @api.depends("priority", "category", "date_received", "company_id")
+    @api.depends("priority", "category", "date_received", "company_id", "team_id",
+                 "site_state_id", "site_city", "partner_id")
     def _compute_deadlines(self):
         Rule = self.env["after_sales.sla.rule"]
         for request in self:
-            rule = Rule._find(request.company_id, request.priority, request.category)
+            # the site's area, else the customer's address
+            partner = request.partner_id.sudo()
+            rule = Rule._find(request.company_id, request.priority, request.category,
+                              team=request.team_id,
+                              state=request.site_state_id or partner.state_id,
+                              city=request.site_city or partner.city)
             request.sla_rule_id = rule
             if not rule or not request.date_received:
                 request.response_deadline = request.resolve_deadline = request.risk_date = False
@@ -434,6 +468,7 @@ class Request(models.Model):
         """Start work: the first response, normally phone guidance (电话指导)."""
         self._check_can("can_be_started", _("These requests can't be started (not new, or a "
                                             "service station's request not yet dispatched): %s"))
+        self._check_promised_answer()
         self._write_response()
         self.write({"state": "in_progress"})
         return True
@@ -470,24 +505,35 @@ class Request(models.Model):
         """Resolved: the fault found and the method used (故障及处理方法) are required; the
         on-time result is frozen now."""
         self._check_can("can_be_resolved", _("These requests can't be resolved now: %s"))
+        self._check_resolution_record()
+        now = fields.Datetime.now()
+        for request in self:
+            request.write(request._prepare_resolve_vals(now))
+        self._write_response()
+        self._notify_customer("after_sales_service.mail_template_request_resolved",
+                              "after_sales_notify_resolved")
+        return True
+
+    def _check_resolution_record(self):
         missing = self.filtered(lambda r: not (r.fault_found or "").strip()
                                 or not (r.method_used or "").strip())
         if missing:
             raise UserError(_("Record the fault found and the method used before resolving: %s")
                             % ", ".join(missing.mapped("name")))
-        now = fields.Datetime.now()
-        for request in self:
-            hours = request.company_id.after_sales_working_hours(request.date_received, now)
-            request.write({
-                "state": "resolved", "date_resolved": now, "resolve_hours": hours,
-                "resolved_on_time": bool(request.resolve_deadline
-                                         and now <= request.resolve_deadline),
-                "is_late": False, "is_at_risk": False,
-            })
-        self._write_response()
-        self._notify_customer("after_sales_service.mail_template_request_resolved",
-                              "after_sales_notify_resolved")
-        return True
+        undelayed = self.filtered(lambda r: r.escalated and not r.delay_reason)
+        if undelayed:
+            raise UserError(_("Record the reason of the delay (Reason of the Delay) of the "
+                              "escalated requests before resolving them: %s")
+                            % ", ".join(undelayed.mapped("name")))
+
+    def _prepare_resolve_vals(self, now):
+        self.ensure_one()
+        return {
+            "state": "resolved", "date_resolved": now,
+            "resolve_hours": self.company_id.after_sales_working_hours(self.date_received, now),
+            "resolved_on_time": bool(self.resolve_deadline and now <= self.resolve_deadline),
+            "is_late": False, "is_at_risk": False, "answer_overdue": False,
+        }
 
     @api.multi
     @document_action
@@ -512,7 +558,7 @@ class Request(models.Model):
         self._check_can("can_be_cancelled", _("These requests can't be cancelled: %s"))
         reason = self._check_reason(reason, "cancel")
         self.write({"state": "cancel", "cancel_reason": reason, "is_late": False,
-                    "is_at_risk": False})
+                    "is_at_risk": False, "answer_overdue": False})
         return True
 
     @api.multi
@@ -692,7 +738,15 @@ class Request(models.Model):
                AND (resolve_deadline <= %(now)s
                     OR (date_response IS NULL AND response_deadline <= %(now)s))
         """, {"now": now, "open": OPEN_STATES})
-        self.invalidate_cache(["is_late", "is_at_risk"])
+        self.env.cr.execute("""
+            UPDATE after_sales_request
+               SET answer_overdue = (promised_answer_date IS NOT NULL
+                                     AND promised_answer_date <= %(now)s)
+             WHERE state IN %(open)s AND category = 'consultation'
+               AND answer_overdue IS DISTINCT FROM (promised_answer_date IS NOT NULL
+                                                    AND promised_answer_date <= %(now)s)
+        """, {"now": now, "open": OPEN_STATES})
+        self.invalidate_cache(["is_late", "is_at_risk", "answer_overdue"])
         self._after_sales_run_chunks("_job_escalate", self._escalation_candidates(),
                                      on_records=True)
         return True
@@ -736,12 +790,110 @@ class Request(models.Model):
                         "company": request.company_id.name}, subtype="mail.mt_note")
                 continue
             request._schedule_activity("after_sales_service.mail_activity_type_escalation",
-                                       manager, _("Late request %s") % request.name)
+                                       manager, _("Late request %s: record the reason of the "
+                                                  "delay") % request.name)
             request.message_post(body=_("Time limit passed (response %(response)s, resolution "
                                         "%(resolution)s): escalated to %(manager)s.") % {
                 "response": request.response_deadline, "resolution": request.resolve_deadline,
                 "manager": manager.name}, subtype="mail.mt_note")
         self.write({"escalated": True})
+
+    # ------------------------------------------------------------------ indicators: delays,
+    # consultations, compensation of a late repair
+
+    @api.multi
+    @document_action
+    def action_delay_reason(self, reason=None):
+        """The reason of the delay of a late request (asked by its escalation), recorded with
+        its date; an escalated request is not resolved without it."""
+        self._check_department_user()
+        reason = self._check_reason(reason, "delay_reason")
+        not_late = self.filtered(lambda r: not (r.escalated or r.is_late
+                                                or r._is_past_agreed_time()))
+        if not_late:
+            raise UserError(_("These requests are not late: %s")
+                            % ", ".join(not_late.mapped("name")))
+        self.write({"delay_reason": reason, "date_delay_reason": fields.Datetime.now()})
+        return True
+
+    @api.multi
+    def action_delay_reason_wizard(self):
+        return self._open_reason_wizard("delay_reason", _("Reason of the Delay"))
+
+    def _check_promised_answer(self):
+        """A consultation not answered on the spot gets a promised answer date."""
+        missing = self.filtered(lambda r: r.category == "consultation"
+                                and not r.promised_answer_date)
+        if missing:
+            raise UserError(_("Give the promised answer date (Promised Answer) of the "
+                              "consultations not answered on the spot: %s")
+                            % ", ".join(missing.mapped("name")))
+
+    @api.constrains("promised_answer_date", "state", "category")
+    def _check_promised_answer_date(self):
+        for request in self:
+            if request.category == "consultation" and request.state in ("in_progress",
+                                                                        "waiting") \
+                    and not request.promised_answer_date:
+                raise ValidationError(_("An open consultation needs its promised answer date "
+                                        "(Promised Answer): %s") % request.name)
+
+    @api.multi
+    @document_action
+    def action_answer_now(self):
+        """A consultation answered on the spot: started and resolved at once (the question in
+        Fault Found, the answer in Method Used), no promised date needed."""
+        self._check_can("can_be_started", _("These requests can't be started (not new, or a "
+                                            "service station's request not yet dispatched): %s"))
+        others = self.filtered(lambda r: r.category != "consultation")
+        if others:
+            raise UserError(_("Only consultations are answered on the spot: %s")
+                            % ", ".join(others.mapped("name")))
+        self._check_resolution_record()
+        now = fields.Datetime.now()
+        for request in self:
+            vals = request._prepare_resolve_vals(now)
+            vals.update({"date_response": now, "response_hours": vals["resolve_hours"],
+                         "response_on_time": bool(request.response_deadline
+                                                  and now <= request.response_deadline)})
+            request.write(vals)
+        self._notify_customer("after_sales_service.mail_template_request_resolved",
+                              "after_sales_notify_resolved")
+        return True
+
+    def _is_past_agreed_time(self):
+        """Not done in the agreed time: resolved after its resolution deadline, or still open
+        past it."""
+        self.ensure_one()
+        deadline = self.resolve_deadline
+        if not deadline or self.state == "cancel":
+            return False
+        done = self.date_resolved
+        return (done or fields.Datetime.now()) > deadline
+
+    @api.depends("state", "resolve_deadline", "date_resolved")
+    def _compute_can_be_compensated(self):
+        for request in self:
+            request.can_be_compensated = request._is_past_agreed_time()
+
+    @api.multi
+    def action_compensate_delay(self):
+        """A repair not done in the agreed time: a compensation proposal of this request, on
+        the returns' compensation (same limit, quality review and general manager's
+        approval)."""
+        self.ensure_one()
+        self._check_department_user()
+        if not self._is_past_agreed_time():
+            raise UserError(_("Request %s was done in the agreed time: no delay compensation.")
+                            % self.name)
+        return {
+            "type": "ir.actions.act_window", "res_model": "after_sales.return.compensation",
+            "view_mode": "form", "target": "current", "name": _("Delay Compensation"),
+            "views": [(self.env.ref(
+                "after_sales_service.return_compensation_view_form_request").id, "form")],
+            "context": {"default_request_id": self.id, "default_compensation_type":
+                        "compensation", "default_method": "payment"},
+        }
 
     # ------------------------------------------------------------------ the customer's channels
     # The portal (/my/service-requests, controllers/portal.py) and the teams' mail aliases

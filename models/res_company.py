@@ -161,7 +161,7 @@ class ResCompany(models.Model):
         on to the next interval (or day) while the hours left are zero and answers its start.
 
         :param start: datetime or Odoo datetime string (UTC)
-        :param unit: 'hours' or 'days'
+        :param unit: 'hours' or 'days' (working time), or 'clock_hours' (on the clock)
         :return: naive UTC datetime
         """
         return self.after_sales_plan_deadlines(start, [(amount, unit)])[0]
@@ -179,6 +179,11 @@ class ResCompany(models.Model):
                                           * 3600.0)) for amount, unit in amounts]
         # a calendar without working time plans nothing: the deadline is the start
         deadlines = [start if remaining <= timedelta(0) else None for remaining in wanted]
+        # clock hours (a 24 h commitment to the customer) run day and night, weekends and
+        # holidays included: no calendar
+        for index, (_amount, unit) in enumerate(amounts):
+            if unit == "clock_hours" and deadlines[index] is None:
+                deadlines[index] = start + wanted[index]
         pending = sorted((remaining, index) for index, remaining in enumerate(wanted)
                          if deadlines[index] is None)
         worked = timedelta(0)

@@ -22,7 +22,8 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 # what the proposal says; frozen once submitted
-PROPOSAL_FIELDS = ("return_id", "compensation_type", "method", "amount", "description")
+PROPOSAL_FIELDS = ("return_id", "request_id", "compensation_type", "method", "amount",
+                   "description")
 
 
 class ReturnCompensation(models.Model):
@@ -42,13 +43,19 @@ class ReturnCompensation(models.Model):
                      "date_reviewed", "approved_by_id", "date_approved", "executed_by_id",
                      "date_executed", "invoice_id")
 
-    return_id = fields.Many2one("after_sales.return", "Return Case", required=True,
+    return_id = fields.Many2one("after_sales.return", "Return Case",
                                 ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", related="return_id.company_id", store=True,
+    # a repair not done in the agreed time is compensated from its request (indicators),
+    # with the same limit and approvals; it has no returned goods
+    request_id = fields.Many2one("after_sales.request", "Late Request", ondelete="restrict",
+                                 index=True,
+                                 help="The service request whose repair was not done in the "
+                                      "agreed time.")
+    company_id = fields.Many2one("res.company", compute="_compute_case_fields", store=True,
                                  readonly=True)
-    currency_id = fields.Many2one("res.currency", related="return_id.currency_id",
+    currency_id = fields.Many2one("res.currency", compute="_compute_case_fields",
                                   readonly=True)
-    partner_id = fields.Many2one("res.partner", "Customer", related="return_id.partner_id",
+    partner_id = fields.Many2one("res.partner", "Customer", compute="_compute_case_fields",
                                  store=True, readonly=True)
     original_invoice_id = fields.Many2one("account.invoice", "Original Invoice",
                                           related="return_id.invoice_id", readonly=True)
@@ -86,7 +93,19 @@ class ReturnCompensation(models.Model):
 
     _sql_constraints = [
         ("amount_positive", "CHECK (amount > 0)", "The amount must be positive."),
+        ("one_case", "CHECK ((return_id IS NULL) != (request_id IS NULL))",
+         "A compensation belongs to a return case or to a late request."),
     ]
+
+    @api.depends("return_id.company_id", "return_id.partner_id", "request_id.company_id",
+                 "request_id.partner_id")
+    def _compute_case_fields(self):
+        for compensation in self:
+            # read as superuser: finance executes compensation without reading requests
+            case = compensation.return_id or compensation.request_id.sudo()
+            compensation.company_id = case.company_id
+            compensation.currency_id = case.company_id.currency_id
+            compensation.partner_id = case.partner_id
 
     @api.onchange("return_id")
     def _onchange_return_id(self):
@@ -97,6 +116,8 @@ class ReturnCompensation(models.Model):
 
     @api.model
     def create(self, vals):
+        if not vals.get("method") and vals.get("request_id"):
+            vals = dict(vals, method="payment")  # a request has no invoice to credit
         if not vals.get("method") and vals.get("return_id"):
             case = self.env["after_sales.return"].browse(vals["return_id"])
             vals["method"] = "credit_note" if case.invoice_id else "payment"
@@ -122,15 +143,20 @@ class ReturnCompensation(models.Model):
         if closed:
             raise UserError(_("The case %s is closed.") % ", ".join(
                 closed.mapped("return_id.name")))
+        on_time = self.sudo().mapped("request_id").filtered(lambda r: not r._is_past_agreed_time())
+        if on_time:
+            raise UserError(_("Request %s was done in the agreed time: no delay compensation.")
+                            % ", ".join(on_time.mapped("name")))
 
     # ------------------------------------------------------------------ computes
 
     @api.depends("amount", "return_id.has_goods", "company_id.after_sales_compensation_limit")
     def _compute_needs_approval(self):
         for compensation in self:
-            limit = compensation.return_id.company_id.after_sales_compensation_limit
+            limit = compensation.company_id.after_sales_compensation_limit
             above = float_compare(compensation.amount, limit,
                                   precision_rounding=compensation.currency_id.rounding or 0.01) > 0
+            # a late request's compensation has no returned goods
             compensation.needs_approval = above or not compensation.return_id.has_goods
 
     @api.depends("invoice_id.state", "invoice_id.amount_total")
@@ -140,11 +166,14 @@ class ReturnCompensation(models.Model):
             executed = invoice.state in ("open", "paid")
             compensation.amount_executed = invoice.amount_total if executed else 0.0
 
-    @api.depends("state", "return_id.state")
+    @api.depends("state", "return_id.state", "request_id.state")
     def _compute_can_be(self):
         for compensation in self:
             state = compensation.state
-            case_open = compensation.return_id.state not in ("draft", "done", "cancel")
+            if compensation.request_id:
+                case_open = compensation.request_id.sudo().state != "cancel"
+            else:
+                case_open = compensation.return_id.state not in ("draft", "done", "cancel")
             compensation.can_be_submitted = state == "draft" and case_open
             compensation.can_be_reviewed = state == "to_review"
             compensation.can_be_approved = state == "to_approve"
@@ -250,14 +279,15 @@ class ReturnCompensation(models.Model):
 
     def _notify_case(self, message):
         for compensation in self:
-            compensation.return_id.sudo().message_post(
+            (compensation.return_id or compensation.request_id).sudo().message_post(
                 body=message % compensation.display_name, subtype="mail.mt_note",
                 author_id=self.env.user.partner_id.id)
 
     @api.multi
     def name_get(self):
         types = dict(self._fields["compensation_type"]._description_selection(self.env))
-        return [(c.id, "%s %s %s %s" % (c.return_id.name, types[c.compensation_type],
+        return [(c.id, "%s %s %s %s" % ((c.return_id or c.request_id.sudo()).name,
+                                         types[c.compensation_type],
                                          c.amount, c.currency_id.name or ""))
                 for c in self]
 
@@ -271,9 +301,10 @@ class ReturnCompensation(models.Model):
         currency), or a vendor bill to the customer, with one untaxed line of the exact
         amount."""
         self.ensure_one()
-        case = self.return_id
+        case = self.return_id or self.request_id.sudo()
         inv_type = self._invoice_type()
-        original = case.invoice_id if inv_type == "out_refund" else self.env["account.invoice"]
+        original = self.return_id.invoice_id if inv_type == "out_refund" \
+            else self.env["account.invoice"]
         product = self.env.ref("after_sales_service.product_return_compensation")
         vals = self._prepare_charge_invoice_vals(
             original.partner_id or case.partner_id,
@@ -287,6 +318,7 @@ class ReturnCompensation(models.Model):
         vals.update({
             "currency_id": (original.currency_id or case.currency_id).id,
             "refund_invoice_id": original.id, "name": self.description,
-            "date_invoice": fields.Date.context_today(self), "after_sales_return_id": case.id,
+            "date_invoice": fields.Date.context_today(self),
+            "after_sales_return_id": self.return_id.id,
         })
         return vals

@@ -4,12 +4,24 @@ from odoo.exceptions import ValidationError
 
 from .request_selections import CATEGORIES, PRIORITIES
 
-UNITS = [("hours", "Working Hours"), ("days", "Working Days")]
+UNITS = [("hours", "Working Hours"), ("days", "Working Days"),
+         ("clock_hours", "Hours (Clock)")]
+# units planned in the company's working time (a working day is 8 working hours, see
+# res.company.after_sales_plan_deadlines); clock hours run day and night, weekends included
+WORKING_UNITS = ("hours", "days")
+# how specific each dimension of a rule is: the matching rule with the highest sum wins, the
+# sequence then decides (city > country state > team > category > priority)
+SPECIFICITY = (("city", 16), ("state_ids", 8), ("team_id", 4), ("category", 2), ("priority", 1))
+
+
+def _working_hours(amount, unit):
+    return amount * 8.0 if unit == "days" else amount
 
 
 class SlaRule(models.Model):
-    """A time limit (服务时限): response and resolution limits for a priority and, optionally, a
-    category, counted in working time of the company calendar."""
+    """A time limit (服务时限): response and resolution limits for a priority, a category, a
+    team and an area (the focus areas' 12 h, 精耕区域12小时服务时效), in working time of the
+    company calendar or in clock hours (a 24 h commitment to the customer)."""
 
     _name = "after_sales.sla.rule"
     _description = "Service Time Limit"
@@ -20,7 +32,8 @@ class SlaRule(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id)
-    priority = fields.Selection(PRIORITIES, required=True, default="0")
+    priority = fields.Selection(PRIORITIES, default="0",
+                                help="Leave empty for every priority.")
     category = fields.Selection(CATEGORIES, help="Leave empty for every category.")
     response_limit = fields.Float(required=True, default=24.0)
     response_unit = fields.Selection(UNITS, required=True, default="hours")
@@ -29,6 +42,16 @@ class SlaRule(models.Model):
     risk_ratio = fields.Float(
         "At Risk From (%)", default=75.0,
         help="A request is flagged at risk once this share of its resolution time is used.")
+    # ---- indicators: area and team rules (001-1 一.3)
+    team_id = fields.Many2one("after_sales.team", help="Leave empty for every team.")
+    state_ids = fields.Many2many(
+        "res.country.state", string="Focus Area (States)",
+        help="The rule applies to requests whose site is in one of these states or provinces "
+             "(the customer's when the request has no site state). Empty: every area.")
+    city = fields.Char("Focus Area (City)",
+                       help="The rule applies to requests whose site city is this one "
+                            "(the customer's city when the request has none). Empty: every "
+                            "city.")
 
     @api.constrains("response_limit", "resolution_limit", "risk_ratio")
     def _check_limits(self):
@@ -38,10 +61,39 @@ class SlaRule(models.Model):
             if not 0 < rule.risk_ratio < 100:
                 raise ValidationError(_("The at-risk share must be between 0 and 100%."))
 
+    @api.constrains("response_limit", "response_unit", "resolution_limit", "resolution_unit")
+    def _check_response_before_resolution(self):
+        """The response can't end after the resolution of the same request when both are in
+        working time, or both in clock hours (a clock limit and a working limit are compared
+        by the calendar only, so they are not checked)."""
+        for rule in self:
+            working = (rule.response_unit in WORKING_UNITS,
+                       rule.resolution_unit in WORKING_UNITS)
+            if working[0] != working[1]:
+                continue
+            if _working_hours(rule.response_limit, rule.response_unit) > _working_hours(
+                    rule.resolution_limit, rule.resolution_unit):
+                raise ValidationError(_(
+                    "Rule %s: the response limit ends after the resolution limit.") % rule.name)
+
     @api.model
-    def _find(self, company, priority, category):
-        """The most specific active rule: same category first, then the category-free one."""
+    def _find(self, company, priority, category, team=None, state=None, city=None):
+        """The most specific active rule of the company matching the request: each dimension
+        set on a rule (city, state, team, category, priority) must match, and the rule with
+        the most specific dimensions wins (see SPECIFICITY); then the sequence."""
         # the request's company decides, whichever company the user works in now
-        rules = self.sudo().search([("company_id", "=", company.id), ("priority", "=", priority),
-                                    ("category", "in", [category, False])])
-        return rules.filtered(lambda r: r.category == category)[:1] or rules[:1]
+        rules = self.sudo().search([("company_id", "=", company.id),
+                                    ("priority", "in", [priority, False]),
+                                    ("category", "in", [category, False]),
+                                    ("team_id", "in", [team.id if team else False, False])])
+        city = (city or "").strip().lower()
+        best, best_score = self.browse(), -1
+        for rule in rules:
+            if rule.state_ids and (not state or state not in rule.state_ids):
+                continue
+            if rule.city and rule.city.strip().lower() != city:
+                continue
+            score = sum(weight for name, weight in SPECIFICITY if rule[name])
+            if score > best_score:
+                best, best_score = rule, score
+        return best

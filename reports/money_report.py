@@ -105,6 +105,18 @@ class MoneyReport(models.Model):
                 JOIN after_sales_return rc ON rc.id = i.after_sales_return_id
                WHERE i.state != 'cancel'
             UNION ALL
+              -- compensation of late requests (a repair not done in the agreed time)
+              SELECT i.id * 10 + 6, 'compensation', i.id, i.move_id,
+                     COALESCE(i.date_invoice, i.create_date::date), i.company_id,
+                     i.partner_id, c.request_id,
+                     CASE WHEN i.state IN ('open', 'paid') THEN 'validated' ELSE 'draft' END,
+                     CASE WHEN i.type IN ('out_invoice', 'out_refund')
+                          THEN -i.amount_untaxed_signed
+                          ELSE i.amount_untaxed_signed END
+                FROM after_sales_return_compensation c
+                JOIN account_invoice i ON i.id = c.invoice_id
+               WHERE c.request_id IS NOT NULL AND i.state != 'cancel'
+            UNION ALL
               -- overtime subsidies: the technicians' bills of verified visits
               SELECT i.id * 10 + 4, 'subsidy', i.id, i.move_id,
                      COALESCE(i.date_invoice, i.create_date::date), i.company_id,

@@ -477,8 +477,8 @@ class TestNewCompany(TestCompanyCommon):
                                 date_received="2026-11-16 09:00:00")  # a Monday
         self.assertEqual(request.company_id, self.company_b)
         self.assertEqual(request.sla_rule_id.company_id, self.company_b)
-        self.assertEqual(request.response_deadline, "2026-11-19 09:00:00")  # 24 working hours
-        self.assertEqual(request.resolve_deadline, "2026-11-19 09:00:00")
+        self.assertEqual(request.response_deadline, "2026-11-17 09:00:00")  # 24 clock hours
+        self.assertEqual(request.resolve_deadline, "2026-11-17 09:00:00")
 
     def test_part_without_cost_is_not_charged(self):
         free = self.env["product.product"].create({

@@ -207,17 +207,17 @@ class TestTimeLimits(TestRequestCommon):
         normal = self._request(date_received=FRIDAY + " 15:00:00")
         # 2 working days = 16 h: Fri 15-17 (2), Tue (8), Wed 8-12 and 13-15 (6)
         self.assertEqual(normal.resolve_deadline, "2026-11-25 15:00:00")
-        # 24 working hours to respond: Fri 2, Tue 8, Wed 8, Thu 8-12 and 13-15
-        self.assertEqual(normal.response_deadline, "2026-11-26 15:00:00")
+        # 24 h to respond are clock hours (the customer's 24 h): Saturday 15:00
+        self.assertEqual(normal.response_deadline, "2026-11-21 15:00:00")
         urgent = self._request(date_received=FRIDAY + " 15:00:00", priority="1")
-        self.assertEqual(urgent.resolve_deadline, "2026-11-26 15:00:00")
+        self.assertEqual(urgent.resolve_deadline, "2026-11-21 15:00:00")
         # at risk from 75% of 16 h = 12 h: Fri 2, Tue 8, Wed 8-10
         self.assertEqual(normal.risk_date, "2026-11-25 10:00:00")
 
     def test_priority_change_moves_deadline(self):
         request = self._request(date_received=FRIDAY + " 15:00:00")
         request.priority = "1"
-        self.assertEqual(request.resolve_deadline, "2026-11-26 15:00:00")
+        self.assertEqual(request.resolve_deadline, "2026-11-21 15:00:00")
 
     def test_working_hours_measured(self):
         hours = self.company.after_sales_working_hours(FRIDAY + " 15:00:00", "2026-11-24 10:00:00")
@@ -274,6 +274,7 @@ class TestTimeLimitJob(TestRequestCommon):
         now = datetime.now().replace(microsecond=0)
         start = self.calendar.with_context(tz="UTC").plan_hours(-13, now, compute_leaves=True)
         request = self._request(date_received=fields.Datetime.to_string(start))
+        request.action_start()  # responded: its 24 clock hours to respond don't make it late
         self.assertLess(request.risk_date, fields.Datetime.to_string(now))
         self.assertGreater(request.resolve_deadline, fields.Datetime.to_string(now))
         self.Request._cron_update_time_limits()

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 """The bypasses of the Integrity issue, tried as a client would: through XML-RPC against the
 running test server, as each role, with the documents in the state the attack needs."""
+from datetime import datetime, timedelta
 from xmlrpc import client as xmlrpclib
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests.common import HttpCase, get_db_name
 
 ROLES = {
@@ -108,3 +109,37 @@ class TestRpcBypass(HttpCase):
                            [[claim.id], {"state": "finance_approved"}])
         self.assertEqual(self.value_of("after_sales.request", request.id, "state"), "new")
         self.assertEqual(self.value_of("after_sales.expense.claim", claim.id, "state"), "draft")
+
+    # ---- indicators: the delay reason, the overdue flag and the delay compensation
+    def test_delay_reason_and_compensation_owned_by_actions(self):
+        long_ago = fields.Datetime.to_string(datetime.now() - timedelta(days=30))
+        Request = self.env["after_sales.request"]
+        late = Request.create({"partner_id": self.customer.id, "description": "不加热",
+                               "date_received": long_ago})
+        late.write({"is_late": True, "escalated": True})
+        on_time = Request.create({"partner_id": self.customer.id, "description": "漏水"})
+        self.registry.test_cr.commit()  # a refused call rolls the test cursor back to here
+        for vals in ({"delay_reason": "直接写入"}, {"answer_overdue": True},
+                     {"date_delay_reason": fields.Datetime.now()}):
+            self.assertRefused("rpc_user", "after_sales.request", "write", [[late.id], vals])
+        self.assertRefused("rpc_user", "after_sales.request", "action_delay_reason",
+                           [[late.id]], reason=" ")
+        self.assertRefused("rpc_technician", "after_sales.request", "action_delay_reason",
+                           [[late.id]], reason="技术员")
+        self.call("rpc_user", "after_sales.request", "action_delay_reason", [[late.id]],
+                  reason="配件缺货")
+        self.assertEqual(self.value_of("after_sales.request", late.id, "delay_reason"), "配件缺货")
+        vals = {"compensation_type": "compensation", "method": "payment", "amount": 200.0,
+                "description": "超时补偿", "return_id": False}
+        self.assertRefused("rpc_user", "after_sales.return.compensation", "create",
+                           [dict(vals, request_id=on_time.id)])
+        compensation_id = self.call("rpc_user", "after_sales.return.compensation", "create",
+                                    [dict(vals, request_id=late.id)])
+        self.assertRefused("rpc_user", "after_sales.return.compensation", "write",
+                           [[compensation_id], {"state": "approved"}])
+        self.call("rpc_user", "after_sales.return.compensation", "action_submit",
+                  [[compensation_id]])
+        self.assertEqual(self.value_of("after_sales.return.compensation", compensation_id,
+                                       "state"), "to_review")
+        self.assertRefused("rpc_gm", "after_sales.return.compensation", "action_approve",
+                           [[compensation_id]])

@@ -111,7 +111,8 @@ class TestStatistics(AfterSalesCase):
                               partner_id=cls.customer2.id)
         cls.r4 = cls._request(received, cls._outcome("in_progress", (1.0, True), late=True),
                               category="consultation", channel="mail", product_id=False,
-                              partner_id=cls.customer2.id)
+                              partner_id=cls.customer2.id,
+                              promised_answer_date="2019-03-06 09:00:00")
         cls.r5 = cls._request(received, team_id=cls.team_b.id)
         cls.r6 = cls._request(received, {"state": "cancel", "cancel_reason": "重复登记"})
         cls.r7 = cls._request("2019-02-11 09:00:00",
@@ -571,7 +572,8 @@ class TestStatistics(AfterSalesCase):
             "By Category", "By Channel", "By Product", "By Customer", "Time Limits",
             "Repair Results", "Visits by Technician", "Visits by Station", "Parts Issued",
             "Satisfaction by Technician", "Satisfaction by Station", "Satisfaction by Product",
-            "Complaints", "Returns", "Money", "Monthly Trend", "Requests (Detail)"])
+            "Complaints", "Returns", "Money", "Monthly Trend", "Indicators", "Warranty Cost",
+            "Parts Quality", "Delay Reasons", "Requests (Detail)"])
         sheet = book["By Category"]
         self.assertEqual(sheet["A1"].value,
                          "After-Sales Service Department Repair Statistics - Requests by Category")

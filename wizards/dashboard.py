@@ -96,6 +96,21 @@ class Dashboard(models.TransientModel):
                                      compute="_compute_figures", groups=GROUP_USER)
     satisfaction_answered = fields.Integer("Callbacks Answered This Month",
                                            compute="_compute_figures", groups=GROUP_USER)
+    # indicators of the month (reports/indicators.py), for the after-sales department
+    indicator_r1000 = fields.Float("R/1000 This Month", digits=(16, 2),
+                                   compute="_compute_figures", groups=GROUP_USER)
+    indicator_tgw = fields.Float("TGW This Month", digits=(16, 2),
+                                 compute="_compute_figures", groups=GROUP_USER)
+    indicator_cpu = fields.Float("CPU This Month", digits=(16, 2),
+                                 compute="_compute_figures", groups=GROUP_USER)
+    indicator_complaint_rate = fields.Float("Complaints per 1,000 Units This Month",
+                                            digits=(16, 2), compute="_compute_figures",
+                                            groups=GROUP_USER)
+    indicator_first_time_fix = fields.Float("First-Time Fix Rate This Month (%)",
+                                            digits=(16, 1), compute="_compute_figures",
+                                            groups=GROUP_USER)
+    indicator_units_delivered = fields.Float("Units Delivered This Month", digits=(16, 0),
+                                             compute="_compute_figures", groups=GROUP_USER)
 
     @api.multi
     def name_get(self):
@@ -190,6 +205,31 @@ class Dashboard(models.TransientModel):
                 self._tile_domain(tile))
         if "satisfaction" in tiles:
             values.update(self._satisfaction_figures())
+        values.update(self._indicator_figures())
+        return values
+
+    def _indicator_figures(self):
+        """This month's indicators of the user's company (0 where nothing to divide)."""
+        values = dict.fromkeys(("indicator_r1000", "indicator_tgw", "indicator_cpu",
+                                "indicator_complaint_rate", "indicator_first_time_fix",
+                                "indicator_units_delivered"), 0.0)
+        if not self.env.user.has_group(GROUP_USER):
+            return values
+        start, end = self._month_bounds()
+        first = fields.Date.from_string(fields.Date.context_today(self)).replace(day=1)
+        days = (fields.Date.to_string(first),
+                fields.Date.to_string(first + relativedelta(months=1)))
+        figures = self.env["after_sales.indicators"]._figures(self.env.user.company_id,
+                                                              start, end, days)
+        fix = figures["first_time_fix_rate"]
+        values.update({
+            "indicator_r1000": figures["r1000"] or 0.0,
+            "indicator_tgw": figures["tgw"] or 0.0,
+            "indicator_cpu": figures["cpu"] or 0.0,
+            "indicator_complaint_rate": figures["complaint_rate"] or 0.0,
+            "indicator_first_time_fix": 100.0 * fix if fix is not None else 0.0,
+            "indicator_units_delivered": figures["units_delivered"],
+        })
         return values
 
     def _satisfaction_figures(self):

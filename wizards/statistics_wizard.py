@@ -609,6 +609,107 @@ class Statistics(models.TransientModel):
         return self._make_table("trend", _("Monthly Trend"), _("Monthly Trend (12 Months)"),
                                 columns, rows, total)
 
+    # ------------------------------------------------------------------ indicators
+
+    def _indicator_figures(self):
+        """The indicators of the period, computed once per wizard and request."""
+        cache = self.env.context.get("after_sales_indicators")
+        if cache is not None and self.id in cache:
+            return cache[self.id]
+        start, end = self._period_utc()
+        day_after = fields.Date.to_string(fields.Date.from_string(self.date_to)
+                                          + timedelta(days=1))
+        figures = self.env["after_sales.indicators"]._figures(
+            self.company_id, start, end, (self.date_from, day_after), self.team_id)
+        if cache is not None:
+            cache[self.id] = figures
+        return figures
+
+    def _table_indicators(self):
+        """R/1000, TGW, CPU, complaint rate and first-time fix rate: value, numerator and
+        denominator (the formulas are in the README)."""
+        f = self._indicator_figures()
+        fix = f["first_time_fix_rate"]
+        rows = [
+            [_("R/1000 (三包 repairs per 1,000 units delivered)"), f["r1000"], f["repairs_3b"],
+             f["units_delivered"]],
+            [_("TGW (faults per 1,000 units delivered)"), f["tgw"], f["faults"],
+             f["units_delivered"]],
+            [_("CPU (warranty cost per unit delivered)"), f["cpu"], f["warranty_cost"],
+             f["units_delivered"]],
+            [_("Complaint Rate (complaints per 1,000 units delivered)"), f["complaint_rate"],
+             f["complaints"], f["units_delivered"]],
+            [_("First-Time Fix Rate (%)"), fix * 100.0 if fix is not None else None,
+             f["fixed_first_time"], f["repairs_resolved"]],
+        ]
+        columns = [(_("Indicator"), "text"), (_("Value"), "qty"), (_("Numerator"), "qty"),
+                   (_("Denominator"), "qty")]
+        note = _("三包 repairs: %(field)s in-warranty field repairs and %(returns)s returned "
+                 "units repaired. Units delivered: done deliveries to customers of the "
+                 "period.") % {"field": f["repairs_field"],
+                               "returns": formatLang(self.env, f["repairs_returns"])}
+        return self._make_table("indicators", _("Indicators"), _("Service Indicators"),
+                                columns, rows, None, note)
+
+    def _table_warranty_cost(self):
+        """The warranty cost of CPU: parts sent in warranty, and the labour, travel and parts
+        used of the in-warranty repair visits."""
+        f = self._indicator_figures()
+        rows = [[_("Parts Sent in Warranty"), f["warranty_parts_cost"]],
+                [_("Visit Labour in Warranty"), f["visit_labour"]],
+                [_("Visit Travel in Warranty"), f["visit_travel"]],
+                [_("Parts Used on Warranty Visits"), f["visit_parts_cost"]]]
+        return self._make_table("warranty_cost", _("Warranty Cost"), _("Warranty Cost"),
+                                [(_("Component"), "text"), (_("Amount"), "money")], rows,
+                                [_("Total"), f["warranty_cost"]],
+                                _("Parts at cost; labour and travel as estimated by the fee "
+                                  "standard."))
+
+    def _table_parts_quality(self):
+        """Old parts inspected in the period, per part and supplier: the supplier-fault
+        share of the quantity inspected."""
+        start, end = self._period_utc()
+        groups = self.env["after_sales.indicators"]._parts_quality(self.company_id, start, end)
+        rows, by_key = [], {}
+        results = {"supplier": 3, "usage": 4, "no_fault": 5}
+        for group in groups:
+            key = (self._key(group["product_id"]), self._key(group["supplier_id"]))
+            if key not in by_key:
+                by_key[key] = [group["product_id"][1] if group["product_id"] else "",
+                               group["supplier_id"][1] if group["supplier_id"]
+                               else _("No Supplier"), 0.0, 0.0, 0.0, 0.0, None]
+                rows.append(by_key[key])
+            row = by_key[key]
+            qty = group["qty_received"] or 0.0
+            row[2] += qty
+            row[results[group["inspection_result"]]] += qty
+        for row in rows:
+            row[6] = self._rate(row[3], row[2])
+        total = [_("Total"), ""] + [sum(row[i] for row in rows) for i in range(2, 6)] + [None]
+        total[6] = self._rate(total[3], total[2])
+        columns = [(_("Part"), "text"), (_("Supplier"), "text"), (_("Inspected"), "qty"),
+                   (_("Supplier Fault"), "qty"), (_("Usage Fault"), "qty"),
+                   (_("No Fault Found"), "qty"), (_("Supplier Fault Rate"), "percent")]
+        return self._make_table("parts_quality", _("Parts Quality"),
+                                _("Parts Quality by Part and Supplier"), columns, rows, total,
+                                _("Old parts inspected in the period (by inspection date)."))
+
+    def _table_delays(self):
+        """The escalated requests received in the period and the reason of their delay."""
+        requests = self.env["after_sales.request"].search_read(
+            self._domain("date_received") + [("escalated", "=", True)],
+            ["name", "partner_id", "resolve_deadline", "delay_reason"],
+            order="date_received, id")
+        rows = [[r["name"], r["partner_id"] and r["partner_id"][1] or "",
+                 r["delay_reason"] or _("Not Given")] for r in requests]
+        given = sum(1 for r in requests if r["delay_reason"])
+        return self._make_table("delays", _("Delay Reasons"),
+                                _("Escalated Requests and Reasons of the Delay"),
+                                [(_("Request"), "text"), (_("Customer"), "text"),
+                                 (_("Reason of the Delay"), "text")], rows,
+                                [_("Total"), _("%(given)s of %(count)s given") % {
+                                    "given": given, "count": len(requests)}, ""])
+
     @staticmethod
     def _month_start(group_value):
         """The UTC start of a month group of _read_group_raw: ('start/end', label)."""
@@ -623,7 +724,10 @@ class Statistics(models.TransientModel):
                 self._table_parts, self._table_satisfaction_technician,
                 self._table_satisfaction_station, self._table_satisfaction_product,
                 self._table_complaints, self._table_returns, self._table_money,
-                self._table_trend]
+                self._table_trend,
+                # indicators (reports/indicators.py)
+                self._table_indicators, self._table_warranty_cost,
+                self._table_parts_quality, self._table_delays]
 
     def _check_access(self):
         """The statistics read accounting and every document in SQL: the after-sales
@@ -635,7 +739,8 @@ class Statistics(models.TransientModel):
     def _statistics_tables(self):
         self.ensure_one()
         self._check_access()
-        return [method() for method in self._table_methods()]
+        wizard = self.with_context(after_sales_indicators={})
+        return [getattr(wizard, method.__name__)() for method in wizard._table_methods()]
 
     @api.multi
     def _report_title(self):
