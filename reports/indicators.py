@@ -12,7 +12,9 @@ FAULT_CATEGORIES = ("repair", "return")
 # transfers of the after-sales process itself: not units delivered to customers
 AFTER_SALES_PICKING = """
     (p.after_sales_parts_order_id IS NOT NULL OR p.after_sales_old_parts_order_id IS NOT NULL
-     OR p.after_sales_visit_id IS NOT NULL OR p.after_sales_return_id IS NOT NULL)
+     OR p.after_sales_visit_id IS NOT NULL OR p.after_sales_return_id IS NOT NULL
+     OR p.after_sales_repair_id IS NOT NULL OR p.after_sales_recall_task_id IS NOT NULL
+     OR p.after_sales_station_id IS NOT NULL)
 """
 
 
