@@ -104,7 +104,6 @@
         "data/survey_mail_data.xml",
         "data/quality_audit_data.xml",
         "views/survey_plan_views.xml",
-        "demo/trip_demo.xml",
         "views/quality_audit_views.xml",
     ],
     "demo": [
@@ -118,5 +117,6 @@
         "demo/contract_demo.xml",
         "demo/portal_demo.xml",
         "demo/station_demo.xml",
+        "demo/trip_demo.xml",
     ],
 }
