@@ -88,6 +88,15 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "data/people_data.xml",
+        "reports/people_reports.xml",
+        "views/product_category_views.xml",
+        "views/training_plan_views.xml",
+        "views/training_session_views.xml",
+        "views/mentoring_views.xml",
+        "views/station_inspection_views.xml",
+        "views/station_assessment_views.xml",
+        "views/staff_assessment_views.xml",
     ],
     "demo": [
         "demo/company_demo.xml",
@@ -99,5 +108,6 @@
         "demo/parts_demo.xml",
         "demo/contract_demo.xml",
         "demo/portal_demo.xml",
+        "demo/people_demo.xml",
     ],
 }
