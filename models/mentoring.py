@@ -22,12 +22,12 @@ class Mentoring(models.Model):
     _datetime_order = (("date_start", "date_end"),)
     _owned_fields = ("state", "outcome")
 
-    mentor_id = fields.Many2one("res.users", "Mentor", required=True, index=True)
+    mentor_id = fields.Many2one("res.users", required=True, index=True)
     mentee_id = fields.Many2one("res.users", "New Employee", required=True, index=True)
     date_start = fields.Date("From", required=True, default=fields.Date.context_today)
     date_end = fields.Date("To", required=True)
     goal = fields.Text(required=True)
-    result = fields.Text("Result")
+    result = fields.Text()
     outcome = fields.Selection(OUTCOMES, readonly=True, copy=False,
                                track_visibility="onchange")
     state = fields.Selection(MENTORING_STATES, default="active", required=True, readonly=True,
@@ -73,4 +73,6 @@ class Mentoring(models.Model):
 
     @api.multi
     def unlink(self):
-        raise UserError(_("Mentoring records are kept: cancel the pair instead."))
+        if self:
+            raise UserError(_("Mentoring records are kept: cancel the pair instead."))
+        return super(Mentoring, self).unlink()

@@ -48,7 +48,7 @@ class StaffAssessment(models.Model):
     sanction_note = fields.Char("Reward or Penalty Given", readonly=True, states=DRAFT)
     state = fields.Selection(STAFF_STATES, default="draft", required=True, readonly=True,
                              copy=False, index=True, track_visibility="onchange")
-    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_approved = fields.Datetime("Approved On", readonly=True, copy=False)
     reject_reason = fields.Char("Rejection Reason", readonly=True, copy=False,
                                 track_visibility="onchange")

@@ -28,7 +28,7 @@ class StationAssessment(models.Model):
                                  domain=[("after_sales_is_station", "=", True)],
                                  readonly=True, states={"draft": [("readonly", False)]})
     nbr_inspections = fields.Integer("Inspections", readonly=True, copy=False)
-    inspection_score = fields.Float("Inspection Score", readonly=True, copy=False,
+    inspection_score = fields.Float(readonly=True, copy=False,
                                     digits=(16, 1), group_operator="avg",
                                     help="The mean score of the station's inspections done "
                                          "in the period.")
@@ -36,8 +36,8 @@ class StationAssessment(models.Model):
                              track_visibility="onchange")
     comment = fields.Text("Assessment", readonly=True,
                           states={"draft": [("readonly", False)]})
-    actions = fields.Text("Actions", help="What the station has to improve, by when.")
-    assessed_by_id = fields.Many2one("res.users", "Assessed By", readonly=True, copy=False)
+    actions = fields.Text(help="What the station has to improve, by when.")
+    assessed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     state = fields.Selection(STATION_STATES, default="draft", required=True, readonly=True,
                              copy=False, index=True, track_visibility="onchange")
 

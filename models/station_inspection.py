@@ -27,7 +27,7 @@ class StationInspection(models.Model):
                                  readonly=True, states={"draft": [("readonly", False)]})
     date = fields.Date(required=True, default=fields.Date.context_today, index=True,
                        readonly=True, states={"draft": [("readonly", False)]})
-    inspector_id = fields.Many2one("res.users", "Inspector", required=True,
+    inspector_id = fields.Many2one("res.users", required=True,
                                    default=lambda self: self.env.user)
     line_ids = fields.One2many("after_sales.station.inspection.line", "inspection_id",
                                "Checklist", copy=True)

@@ -32,7 +32,7 @@ class TrainingSession(models.Model):
     topic_kind = fields.Selection(TOPIC_KINDS, "Trains On", required=True, default="category")
     categ_id = fields.Many2one("product.category", "Product Category", index=True)
     skill = fields.Char()
-    trainer_id = fields.Many2one("res.users", "Trainer", required=True,
+    trainer_id = fields.Many2one("res.users", required=True,
                                  default=lambda self: self.env.user)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     duration = fields.Float("Duration (h)", default=2.0)

@@ -196,7 +196,7 @@ class Visit(models.Model):
 
     # the customer training record (客户培训记录表) of a training visit, and when the
     # department verified the record (the staff assessment counts records handed in on time)
-    training_content = fields.Text("Training Content", copy=False)
+    training_content = fields.Text(copy=False)
     training_attendees = fields.Text("Customer's Attendees", copy=False,
                                      help="The customer's people trained, one per line.")
     date_verified = fields.Datetime("Verified On", readonly=True, copy=False)
