@@ -31,7 +31,7 @@ class StationInspection(models.Model):
                                    default=lambda self: self.env.user)
     line_ids = fields.One2many("after_sales.station.inspection.line", "inspection_id",
                                "Checklist", copy=True)
-    findings = fields.Text()
+    findings = fields.Text("Inspection Findings")
     actions = fields.Text("Actions Required")
     score = fields.Float(readonly=True, copy=False, digits=(16, 1), group_operator="avg",
                          help="The share of checklist items found OK, in percent, when the "
@@ -111,7 +111,7 @@ class StationInspectionLine(models.Model):
     inspection_id = fields.Many2one("after_sales.station.inspection", required=True,
                                     ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char("Item", required=True)
+    name = fields.Char("Check Item", required=True)
     result = fields.Selection(CHECK_RESULTS)
     finding = fields.Char()
 
@@ -119,5 +119,5 @@ class StationInspectionLine(models.Model):
     def _check_lengths(self):
         for line in self:
             if len(line.name or "") > LINE_LENGTH or len(line.finding or "") > LINE_LENGTH:
-                raise ValidationError(_("Item and Finding: at most %s characters.")
+                raise ValidationError(_("Check Item and Finding: at most %s characters.")
                                       % LINE_LENGTH)

@@ -8,7 +8,7 @@ GROUP_USER = "after_sales_service.group_user"
 GROUP_STATION = "after_sales_service.group_service_station"
 SESSION_STATES = [("planned", "Planned"), ("done", "Held"), ("cancel", "Cancelled")]
 TOPIC_KINDS = [("category", "Product Category"), ("skill", "Skill")]
-RESULTS = [("passed", "Passed"), ("failed", "Failed")]
+RESULTS = [("passed", "Passed"), ("failed", "Not Passed")]
 
 
 class TrainingSession(models.Model):
