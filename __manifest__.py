@@ -88,6 +88,15 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "data/people_data.xml",
+        "reports/people_reports.xml",
+        "views/product_category_views.xml",
+        "views/training_plan_views.xml",
+        "views/training_session_views.xml",
+        "views/mentoring_views.xml",
+        "views/station_inspection_views.xml",
+        "views/station_assessment_views.xml",
+        "views/staff_assessment_views.xml",
         # indicators: time rules, delay reasons, consultations, delay compensation
         "views/indicators_views.xml",
         # trips and signatures (001-4 第三节-第五节)
@@ -99,6 +108,7 @@
         "data/recall_data.xml",
         "reports/recall_reports.xml",
         "views/depot_repair_views.xml",
+        "demo/people_demo.xml",
         "views/recall_views.xml",
         "data/survey_data.xml",
         "data/survey_mail_data.xml",

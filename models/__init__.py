@@ -46,6 +46,15 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+# training, station inspection and assessments (people)
+from . import product_category
+from . import training_plan
+from . import training_session
+from . import mentoring
+from . import assessment_figures_mixin
+from . import station_inspection
+from . import station_assessment
+from . import staff_assessment
 # trips and signatures (001-4 第三节-第五节)
 from . import visit_daily_report
 from . import visit_extension

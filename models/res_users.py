@@ -12,7 +12,8 @@ class ResUsers(models.Model):
         """Qualification types this technician lacks (or has expired) for a visit purpose."""
         self.ensure_one()
         required = self.env["after_sales.qualification.type"].search(
-            ["|", ("purpose", "=", purpose), ("purpose", "=", False)])
+            ["|", ("purpose", "=", purpose), ("purpose", "=", False),
+             ("categ_ids", "=", False)])
         valid = self.sudo().after_sales_qualification_ids.filtered(
             lambda q: q.is_valid_on(day)).mapped("type_id")
         return required - valid

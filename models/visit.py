@@ -45,7 +45,8 @@ TECHNICIAN_FIELDS = {
                     "other_products_note", "date_arrival", "arrival_confirmed",
                     "date_departure", "fault_found", "handling", "fee_standard_shown",
                     "customer_signer", "customer_signature", "customer_evaluation",
-                    "customer_comment", "part_ids", "daily_report_ids"),
+                    "customer_comment", "part_ids", "daily_report_ids", "training_content",
+                    "training_attendees"),
     # on the way back: the last daily reports of the trip (001-4 第三节7)
     "done": ("daily_report_ids",),
 }
@@ -86,7 +87,8 @@ class Visit(models.Model):
         "site_address": LINE_LENGTH, "other_products_note": TEXT_LENGTH,
         "fault_found": TEXT_LENGTH, "handling": TEXT_LENGTH, "customer_signer": NAME_LENGTH,
         "customer_comment": TEXT_LENGTH, "reject_reason": TEXT_LENGTH,
-        "cancel_reason": TEXT_LENGTH,
+        "cancel_reason": TEXT_LENGTH, "training_content": TEXT_LENGTH,
+        "training_attendees": TEXT_LENGTH,
     }
     # a negative distance would invoice a negative travel fee
     _non_negative_fields = ("distance_km", "duration")
@@ -95,7 +97,7 @@ class Visit(models.Model):
     _owned_fields = ("state", "approved_by_id", "date_approved", "reject_reason", "cancel_reason",
                      "invoice_ids", "is_overtime", "overtime_days", "verified_by_id",
                      "subsidy_bill_ids", "contract_visit_date", "demand_id", "estimated_labour",
-                     "estimated_travel", "estimated_cost",
+                     "estimated_travel", "estimated_cost", "date_verified",
                      # trips and signatures (001-4 第三节, 第五节)
                      "date_returned", "returned_by_id", "record_due", "record_overdue",
                      "subsidy_state", "subsidy_step", "subsidy_refuse_reason")
@@ -210,6 +212,13 @@ class Visit(models.Model):
         help="0 overdue, 1 on site, 2 to come, 3 finished. Sorting on it is done by the "
              "database at the time of the search.")
 
+    # the customer training record (客户培训记录表) of a training visit, and when the
+    # department verified the record (the staff assessment counts records handed in on time)
+    training_content = fields.Text(copy=False)
+    training_attendees = fields.Text("Customer's Attendees", copy=False,
+                                     help="The customer's people trained, one per line.")
+    date_verified = fields.Datetime("Verified On", readonly=True, copy=False)
+
     can_be_submitted = fields.Boolean(compute="_compute_can_be")
     can_be_approved = fields.Boolean(compute="_compute_can_be")
     can_be_started = fields.Boolean(compute="_compute_can_be")
@@ -293,9 +302,11 @@ class Visit(models.Model):
             self.purpose = contract.visit_purpose
             self.product_ids = contract.line_ids.mapped("product_id")
 
-    @api.constrains("technician_ids", "purpose", "date_planned")
+    @api.constrains("technician_ids", "purpose", "date_planned", "product_ids")
     def _check_technician_qualifications(self):
-        """An unqualified technician, or one whose certificate has expired, can't be assigned."""
+        """An unqualified technician, or one whose certificate has expired, can't be assigned;
+        nor one (ours or a station's) untrained for a product category that requires training
+        (经培训合格后方可上岗). The one check of assignment and submission."""
         for visit in self:
             day = (visit.date_planned or fields.Datetime.now())[:10]
             for technician in visit.technician_ids:
@@ -306,6 +317,44 @@ class Visit(models.Model):
                           "expired qualification %(qualifications)s.") % {
                             "technician": technician.name,
                             "qualifications": ", ".join(missing.mapped("name"))})
+        problems = self._training_problems()
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    def _training_problems(self):
+        """For the whole set, in two searches: each technician of a visit whose products are
+        of a category requiring training must have passed a held training session of that
+        category (or of a parent) by the planned day, or hold a certificate for it valid that
+        day. Returns the refusals, naming the technician, the category and what is missing."""
+        visits = self.filtered(lambda v: v.technician_ids and any(
+            _needs_training(categ) for categ in v.product_ids.mapped("categ_id")))
+        if not visits:
+            return []
+        users = visits.mapped("technician_ids")
+        passed = {}  # user id: [(category, date)]
+        for attendee in self.env["after_sales.training.attendee"].sudo().search([
+                ("user_id", "in", users.ids), ("result", "=", "passed"),
+                ("session_state", "=", "done"), ("categ_id", "!=", False)]):
+            passed.setdefault(attendee.user_id.id, []).append((attendee.categ_id, attendee.date))
+        certificates = {}  # user id: [qualification]
+        for qualification in self.env["after_sales.technician.qualification"].sudo().search([
+                ("user_id", "in", users.ids), ("type_id.categ_ids", "!=", False)]):
+            certificates.setdefault(qualification.user_id.id, []).append(qualification)
+        problems = []
+        for visit in visits:
+            day = (visit.date_planned or fields.Datetime.now())[:10]
+            categories = visit.product_ids.mapped("categ_id").filtered(_needs_training)
+            for technician in visit.technician_ids:
+                for category in categories:
+                    missing = _training_missing(category, day, passed.get(technician.id, []),
+                                                certificates.get(technician.id, []))
+                    if missing:
+                        problems.append(_(
+                            "%(technician)s can't be assigned to %(visit)s: product category "
+                            "%(category)s requires training before service, and %(missing)s.")
+                            % {"technician": technician.name, "visit": visit.name,
+                               "category": category.display_name, "missing": missing})
+        return problems
 
     # ------------------------------------------------------------------ computes
 
@@ -548,6 +597,7 @@ class Visit(models.Model):
     @document_action
     def action_submit(self):
         self._check_can("can_be_submitted", _("Only draft visits can be submitted: %s"))
+        self._check_technician_qualifications()
         self.write({"state": "to_approve"})
         self._sync_approval_activities()
         return True
@@ -786,7 +836,7 @@ class Visit(models.Model):
                                         "records."))
         self._check_can("can_be_verified", _("Only completed visits can be verified: %s"))
         self.write({"state": "verified", "verified_by_id": self.env.user.id,
-                    "record_overdue": False})
+                    "date_verified": fields.Datetime.now(), "record_overdue": False})
         # the subsidy is billed once the attendance sheet is signed (action_sign_subsidy)
         self.filtered("is_overtime").write({"subsidy_state": "to_sign", "subsidy_step": 1})
         self._sync_approval_activities()
@@ -1224,6 +1274,36 @@ def _is_signature(signature):
         return drawn.getbbox() is not None
     except Exception:  # pylint: disable=broad-except  # undecodable: not a signature
         return False
+
+
+def _category_chain(category):
+    """The category and its parents."""
+    chain = category.browse()
+    while category:
+        chain |= category
+        category = category.parent_id
+    return chain
+
+
+def _needs_training(category):
+    """Whether serving products of `category` requires training: it, or a parent, says so."""
+    return any(_category_chain(category).mapped("after_sales_training_required"))
+
+
+def _training_missing(category, day, trainings, certificates):
+    """What a technician lacks to serve `category` on `day` (None: nothing), given his passed
+    trainings [(category, date)] and his certificates for categories: a training or a
+    certificate of the category or of a parent."""
+    covering = set(_category_chain(category).ids)
+    if any(categ.id in covering and (not date or date <= day) for categ, date in trainings):
+        return None
+    held = [q for q in certificates if covering & set(q.type_id.categ_ids.ids)]
+    if any(q.is_valid_on(day) for q in held):
+        return None
+    if held:
+        return _("no training for it was passed and the certificate %s has expired") % ", ".join(
+            "%s (%s)" % (q.type_id.name, q.date_expiry) for q in held)
+    return _("no training for it was passed and no certificate for it is held")
 
 
 def _hours(hours):

@@ -80,6 +80,14 @@ after_sales.visit.part               rwc-  ----  rw--  rwcu  rwcu  rwcu  rwcu  r
 after_sales.visit.technician.report  ----  ----  ----  r---  r---  r---  r---  ----  ----  ----
 after_sales.visit.tool               rwc-  ----  rw--  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
 after_sales.warranty.card            r---  ----  r---  r-c-  r-c-  rwc-  rwc-  r-c-  ----  ----
+after_sales.training.plan            r---  ----  r---  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
+after_sales.training.session         r---  ----  r---  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
+after_sales.training.attendee        r---  ----  r---  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
+after_sales.mentoring                ----  ----  r---  rwc-  rwc-  rwc-  rwc-  ----  ----  ----
+after_sales.station.inspection       r---  ----  ----  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
+after_sales.station.inspection.line  r---  ----  ----  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
+after_sales.station.assessment       r---  ----  ----  r---  r---  rwcu  rwcu  ----  ----  ----
+after_sales.staff.assessment         ----  ----  r---  rwcu  rwcu  rwcu  rwcu  ----  ----  ----
 after_sales.station.agreement        r---  ----  ----  r---  r---  rwc-  rwc-  ----  r---  ----
 after_sales.station.agreement.rate   r---  ----  ----  r---  r---  rwcu  rwcu  ----  r---  ----
 after_sales.station.settlement       r---  ----  ----  ----  ----  r---  r---  ----  r---  ----

@@ -28,6 +28,8 @@ REPORT_VIEWS = (
     "after_sales_service.report_form_title",  # what every form shares
     "after_sales_service.report_form_signatures",
     "after_sales_service.dashboard_view_form",  # not printed, but read every day
+    "after_sales_service.visit_training_report_document",
+    "after_sales_service.staff_assessment_report_document",
 )
 _PO_TERMS = {}
 # Qt's PDF writer gives each glyph the lowest code point the font maps to it: Noto Sans CJK SC
@@ -358,6 +360,9 @@ class TestReportForms(ReportsCase):
             "partner_id": cls.customer.id, "product_id": cls.heater.id, "product_qty": 1.0,
             "cause": "defect", "reason": "开机后熄火"})
         cls.fee_standard = cls.env["after_sales.fee.standard"].for_company(cls.company)
+        cls.assessment = cls.env["after_sales.staff.assessment"].create({
+            "user_id": cls.user_technician.id, "date_from": "2026-11-01",
+            "date_to": "2026-11-30", "comment": "到达及时"})
 
     def _records(self, user):
         """{report xmlid: records printed by user}: one entry per PDF report of the addon."""
@@ -375,6 +380,8 @@ class TestReportForms(ReportsCase):
             "after_sales_service.return_ledger_report": self.case,
             "after_sales_service.return_exchange_report": self.case,
             "after_sales_service.statistics_pdf_report": statistics,
+            "after_sales_service.visit_training_report": self.visit,
+            "after_sales_service.staff_assessment_report": self.assessment,
         }
 
     def _html(self, user, report_xmlid, records):
@@ -422,6 +429,10 @@ class TestReportForms(ReportsCase):
             "after_sales_service.parts_order_report": ("Outbound Order", "出库单"),
             "after_sales_service.return_ledger_report": ("Returns Ledger", "换货登记台账"),
             "after_sales_service.return_exchange_report": ("Exchange Form", "换货单"),
+            "after_sales_service.visit_training_report": ("Customer Training Record",
+                                                          "客户培训记录表"),
+            "after_sales_service.staff_assessment_report": ("Staff Assessment Form",
+                                                            "员工考核表"),
         }
         if report_xmlid == "after_sales_service.fee_standard_report":
             return records.with_context(lang=lang).name
