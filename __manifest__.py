@@ -100,4 +100,7 @@
         "demo/contract_demo.xml",
         "demo/portal_demo.xml",
     ],
+    "qweb": [
+        "static/src/xml/statusbar_buttons.xml",
+    ],
 }

@@ -111,6 +111,16 @@ class Web(object):
         self.page.locator(".o_web_client").wait_for(timeout=120000)
         self.settle()
 
+    def portal_login(self, login, password):
+        """A portal user logs in on /web/login and lands on his portal (/my)."""
+        self.page.goto(self.base + "/web/login")
+        self.page.fill("input[name=login]", login)
+        self.page.fill("input[name=password]", password)
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+        self.idle()
+
     def open_app(self, xmlid="after_sales_service.after_sales_root_menu"):
         """Open an application from the home menu (the app drawer), as the user does."""
         toggle = self.page.locator(".app-drawer-toggle:visible, .o_menu_toggle:visible")
