@@ -953,7 +953,8 @@ class Journeys(object):
     def _portal_click(self, web, selector, what):
         target = web.page.locator(selector)
         expect(target.count(), "no %s (%s) on %s" % (what, selector, web.page.url))
-        with web.page.expect_navigation():
+        # signing files the signed record as a PDF (wkhtmltopdf): slow on a loaded machine
+        with web.page.expect_navigation(timeout=180000):
             target.first.click()
         web.page.wait_for_load_state()
         web.idle()
