@@ -108,8 +108,10 @@ class Web(object):
         self.page.goto(self.base + "/web/login", timeout=180000)
         self.page.fill("input[name=login]", login)
         self.page.fill("input[name=password]", password)
-        self.page.click("button[type=submit]")
-        self.page.locator(".o_web_client").wait_for(timeout=120000)
+        # the web client's first load may build the backend bundles for minutes: the click
+        # does not wait for it, the web client is waited for
+        self.page.click("button[type=submit]", no_wait_after=True)
+        self.page.locator(".o_web_client").wait_for(timeout=300000)
         self.settle()
 
     def portal_login(self, login, password):
