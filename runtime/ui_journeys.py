@@ -284,11 +284,11 @@ class Run(object):
             if role in ("portal", "customer"):
                 pass  # the portal pages: each step opens its own address
             elif web.broken or web.page.locator(".modal:visible").count():
-                # a step of this user stopped half-way (a dialog, a form being edited):
-                # start again from a fresh web client
-                web.page.goto(self.base + "/web")
-                web.page.locator(".o_web_client").wait_for()
-                web.settle()
+                # a step of this user stopped half-way (a dialog, a form being edited, a
+                # session gone): start again from a fresh login
+                web.page.context.close()
+                del self.webs[(role, phone)]
+                web = self.web(role, phone)
             web.broken = False
             web.js_errors[:] = []
             web.notes[:] = []
