@@ -129,4 +129,7 @@
         "demo/station_demo.xml",
         "demo/trip_demo.xml",
     ],
+    "qweb": [
+        "static/src/xml/statusbar_buttons.xml",
+    ],
 }

@@ -384,9 +384,11 @@ class AfterSalesPortal(CustomerPortal):
         return request.render("after_sales_service.portal_my_installed_products", values)
 
     # ------------------------------------------------------------------ signature on a phone
+    # (the customer's links are website pages as /my is: website, a dependency of survey,
+    # renders the portal's layout, which needs the request's website)
 
     @http.route(["/service-record/<int:visit_id>"], type="http", auth="public",
-                methods=["GET"])
+                methods=["GET"], website=True)
     def portal_service_record(self, visit_id, access_token=None, **kw):
         """The service record of a visit on site, for the customer to read and sign."""
         visit = self._token_record("after_sales.visit", visit_id, access_token)
@@ -407,7 +409,7 @@ class AfterSalesPortal(CustomerPortal):
         return values
 
     @http.route(["/service-record/<int:visit_id>/sign"], type="http", auth="public",
-                methods=["POST"])
+                methods=["POST"], website=True)
     def portal_service_record_sign(self, visit_id, access_token=None, customer_signer=None,
                                    signature=None, customer_evaluation=None,
                                    customer_comment=None, **kw):
@@ -429,7 +431,7 @@ class AfterSalesPortal(CustomerPortal):
                                "access_token": access_token})
 
     @http.route(["/service-record/<int:visit_id>/pdf"], type="http", auth="public",
-                methods=["GET"])
+                methods=["GET"], website=True)
     def portal_service_record_pdf(self, visit_id, access_token=None, **kw):
         """The customer's copy of the record the token belongs to."""
         visit = self._token_record("after_sales.visit", visit_id, access_token)
@@ -442,7 +444,7 @@ class AfterSalesPortal(CustomerPortal):
     # ------------------------------------------------------------------ online callback
 
     @http.route(["/callback/<int:callback_id>"], type="http", auth="public",
-                methods=["GET", "POST"])
+                methods=["GET", "POST"], website=True)
     def portal_callback(self, callback_id, access_token=None, **post):
         """The satisfaction questionnaire of a callback, answered once, before the link
         expires; the answers record the callback as a phone callback does."""

@@ -365,9 +365,31 @@ class DocumentMixin(models.AbstractModel):
         return True
 
     def _approval_user(self, step):
-        """Who gets the approval to-do of this document: a user of the approving group in
-        the document's company (its own company first)."""
-        return self._company_user(group=step.group)
+        """Who gets the approval to-do of this document (see _approval_users)."""
+        self.ensure_one()
+        return self._approval_users(step).get(self.id) or self.env["res.users"]
+
+    @api.multi
+    def _approval_users(self, step):
+        """{document id: user} the approval to-dos of step `step` go to: an active user of the
+        approving group working for the document's company (its own company first), who is
+        neither the requester (who created the document, or the user asking now) nor the
+        technical administrator; either of them only when nobody else can approve. The
+        group's members are read once for the whole set."""
+        members = self.env.ref(step.group).sudo().users.filtered("active")
+        # users of other companies are read too
+        admin = self.env.ref("base.user_root")
+        out = {}
+        for record in self:
+            company = record._document_company().sudo()
+            eligible = members.filtered(lambda u: company in u.company_ids)
+            own = eligible.filtered(lambda u: u.company_id == company)
+            requester = record.sudo().create_uid | self.env.user
+            ranked = [own - requester - admin, eligible - requester - admin,
+                      own - requester, eligible - requester, own, eligible]
+            user = next((users[:1] for users in ranked if users), members.browse())
+            out[record.id] = user.with_env(self.env)
+        return out
 
     def _document_company(self):
         self.ensure_one()
@@ -401,6 +423,7 @@ class DocumentMixin(models.AbstractModel):
         if not self._approval_activity or "activity_ids" not in self._fields:
             return True
         activity_type = self.env.ref(self._approval_activity)
+        missing = []  # (document, summary, step) of the to-dos to schedule
         for record in self:
             current = record.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type)
@@ -412,8 +435,15 @@ class DocumentMixin(models.AbstractModel):
                 stale.action_feedback(feedback=feedback)
             elif stale:
                 stale.unlink()
-            for summary, step in wanted.items():
-                user = summary not in kept and record._approval_user(step)
+            missing.extend((record, summary, step) for summary, step in wanted.items()
+                           if summary not in kept)
+        # the approvers of each step looked up for all its documents at once
+        for key in set(step.key for _record, _summary, step in missing):
+            todo = [(r, summary, step) for r, summary, step in missing if step.key == key]
+            records = self.browse([r.id for r, _summary, _step in todo])
+            users = records._approval_users(todo[0][2])
+            for record, summary, _step in todo:
+                user = users.get(record.id)
                 if user:
                     record._schedule_activity(self._approval_activity, user, summary)
         return True

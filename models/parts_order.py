@@ -254,13 +254,18 @@ class PartsOrder(models.Model):
             denied=_("Only the after-sales manager can approve or reject outbound orders."),
             refused=_("Only outbound orders waiting for approval can be approved: %s"))]
 
-    def _approval_user(self, step):
-        """The manager leading the request's team when they work for the order's company,
-        else a manager of the company."""
-        leader = self._company_user(self.request_id.team_id.leader_id)
-        if leader and leader.has_group(step.group):
-            return leader
-        return super(PartsOrder, self)._approval_user(step)
+    @api.multi
+    def _approval_users(self, step):
+        """The manager leading the request's team when they work for the order's company and
+        did not prepare it, else a manager of the company (see the mixin)."""
+        out = super(PartsOrder, self)._approval_users(step)
+        managers = self.env.ref(step.group).sudo().users
+        for order in self:
+            leader = order._company_user(order.request_id.team_id.leader_id)
+            if leader and leader in managers and leader not in (
+                    order.sudo().create_uid | self.env.user):
+                out[order.id] = leader
+        return out
 
     @api.multi
     @document_action

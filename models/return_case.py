@@ -137,7 +137,7 @@ class ReturnCase(models.Model):
     # disposition
     disposition_ids = fields.One2many("after_sales.return.disposition", "return_id",
                                       "Dispositions", copy=False)
-    qty_received = fields.Float("Received", compute="_compute_quantities", digits=QTY_DIGITS,
+    qty_received = fields.Float("Received Qty", compute="_compute_quantities", digits=QTY_DIGITS,
                                 help="From done receipts only.")
     qty_planned = fields.Float("Planned", compute="_compute_quantities", digits=QTY_DIGITS)
     qty_disposed = fields.Float("Disposed", compute="_compute_quantities", digits=QTY_DIGITS)

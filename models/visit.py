@@ -225,6 +225,7 @@ class Visit(models.Model):
     can_be_done = fields.Boolean(compute="_compute_can_be")
     can_be_verified = fields.Boolean(compute="_compute_can_be")
     can_be_cancelled = fields.Boolean(compute="_compute_can_be")
+    can_be_issued = fields.Boolean(compute="_compute_can_be_issued")
 
     _sql_constraints = [
         ("contract_visit_uniq", "unique (contract_id, contract_visit_date)",
@@ -577,6 +578,13 @@ class Visit(models.Model):
             visit.can_be_done = state == "in_progress"
             visit.can_be_verified = state == "done"
             visit.can_be_cancelled = state in ("draft", "to_approve", "approved")
+
+    @api.depends("state", "part_ids", "picking_ids.state", "picking_ids.after_sales_visit_role")
+    def _compute_can_be_issued(self):
+        # Issue Parts is offered until the parts are issued (once: a second issue is refused)
+        for visit in self:
+            visit.can_be_issued = visit.state in ("draft", "to_approve", "approved") \
+                and bool(visit.part_ids) and not visit._parts_issue_picking()
 
     # ------------------------------------------------------------------ approval
 

@@ -30,7 +30,7 @@ class ReturnReport(models.Model):
     date = fields.Datetime("Registered On", readonly=True)
     month = fields.Date(readonly=True)
     nbr_cases = fields.Integer("Cases", readonly=True)
-    qty_received = fields.Float("Received", readonly=True)
+    qty_received = fields.Float("Received Qty", readonly=True)
     qty_scrap = fields.Float("Scrapped", readonly=True)
     qty_repair = fields.Float("Repaired", readonly=True)
     qty_restock = fields.Float("Restocked", readonly=True)

@@ -36,11 +36,11 @@ def wait_for_login(base, timeout=180):
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            response = requests.get(base + "/web/login", timeout=30)
+            response = requests.get(base + "/web/login", timeout=60)
             if response.status_code == 200:
                 return response
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not serving yet, or busy with its first page on a loaded machine
         time.sleep(1)
     raise SystemExit("Odoo did not answer /web/login within %ss" % timeout)
 

@@ -40,6 +40,7 @@ import tempfile
 import time
 import traceback
 import unicodedata
+import urllib.parse
 import zipfile
 from xml.etree import ElementTree
 
@@ -141,6 +142,31 @@ def pdf_text(pdf):
     return unicodedata.normalize("NFKC", text)
 
 
+def png(seed):
+    """A small photo (PNG) of its own colour."""
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (160, 120), (40 * seed % 256, 120, 200 - 30 * seed)).save(out, "PNG")
+    return out.getvalue()
+
+
+def local_path(url):
+    """A link the server wrote with its configured base URL, as a path on this server."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def draw(mouse, box):
+    """A signature stroke across a pad."""
+    x0, y0 = box["x"] + 20, box["y"] + box["height"] * 0.6
+    mouse.move(x0, y0)
+    mouse.down()
+    for i in range(1, 30):
+        mouse.move(x0 + i * (box["width"] - 40) / 30.0,
+                   y0 - 30 * ((i % 6) / 6.0) + 10 * (i % 2), steps=2)
+    mouse.up()
+
+
 def first_line(text):
     """A many2one shown with the partner's address: its first line is the name."""
     return (text or "").strip().split("\n")[0].strip()
@@ -203,10 +229,17 @@ class Run(object):
                 options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
             context = self.browser.new_context(**options)
             web = Web(context.new_page(), self.base)
+            if role == "customer":
+                # a customer opening a link he was sent: no login
+                self.webs[key] = web
+                return web
             user = self.data["users"][role]
             web.view_buttons = lambda model, action, user=user: self.header_buttons(
                 user, model, action)
-            web.login(user["login"], user["password"])
+            if role == "portal":
+                web.portal_login(user["login"], user["password"])
+            else:
+                web.login(user["login"], user["password"])
             self.webs[key] = web
         return self.webs[key]
 
@@ -248,12 +281,14 @@ class Run(object):
         self.findings[:] = []
         try:
             web = self.web(role, phone)
-            if web.broken or web.page.locator(".modal:visible").count():
-                # a step of this user stopped half-way (a dialog, a form being edited):
-                # start again from a fresh web client
-                web.page.goto(self.base + "/web")
-                web.page.locator(".o_web_client").wait_for()
-                web.settle()
+            if role in ("portal", "customer"):
+                pass  # the portal pages: each step opens its own address
+            elif web.broken or web.page.locator(".modal:visible").count():
+                # a step of this user stopped half-way (a dialog, a form being edited, a
+                # session gone): start again from a fresh login
+                web.page.context.close()
+                del self.webs[(role, phone)]
+                web = self.web(role, phone)
             web.broken = False
             web.js_errors[:] = []
             web.notes[:] = []
@@ -528,6 +563,10 @@ class Journeys(object):
         web.open_row(origin)
 
     def _validate_transfer(self, web):
+        if "action_assign" in web.visible_buttons():
+            # the warehouse reserves the parts (an approval no longer does)
+            web.button("action_assign")
+            self.status(web, "stock.picking", "assigned")
         web.button("button_validate")
         if web.page.locator(".modal:visible").count():
             # nothing typed as done: Odoo asks to process everything at once
@@ -651,8 +690,14 @@ class Journeys(object):
         expect(self.data["customer"] in card, "the card does not show the customer: %r" % card)
         planned = self.s["visit_planned"].strftime(self.fmt_date + " " + self.fmt_time)
         expect(planned in card, "the card shows %r, not the planned time %s" % (card, planned))
-        expect(self.label("after_sales.visit", "approved") in card,
-               "the card does not show the state approved: %r" % card)
+        if self.read("after_sales.visit", self.s["visit_id"], ["is_overdue"])["is_overdue"]:
+            # past its planned time (after 07:30 in Shanghai) and not started: the card says
+            # overdue instead of its state
+            expect(cards.first.locator(".label-danger").count(),
+                   "the overdue visit's card does not say so: %r" % card)
+        else:
+            expect(self.label("after_sales.visit", "approved") in card,
+                   "the card does not show the state approved: %r" % card)
         call = cards.first.locator('a[href^="tel:"]')
         expect(call.count(), "no call button on the card")
 
@@ -722,14 +767,7 @@ class Journeys(object):
         expect(box and box["width"] > 100, "no signature pad to draw on")
         self.check(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1,
                    "the signature pad does not fit the screen: %s" % box)
-        mouse = web.page.mouse
-        x0, y0 = box["x"] + 20, box["y"] + box["height"] * 0.6
-        mouse.move(x0, y0)
-        mouse.down()
-        for i in range(1, 30):
-            mouse.move(x0 + i * (box["width"] - 40) / 30.0,
-                       y0 - 30 * ((i % 6) / 6.0) + 10 * (i % 2), steps=2)
-        mouse.up()
+        draw(web.page.mouse, box)
         web.save()
         visit = self.read("after_sales.visit", self.s["visit_id"], ["customer_signature"])
         expect(visit["customer_signature"], "the signature was not saved")
@@ -909,6 +947,184 @@ class Journeys(object):
         self.s.setdefault("downloads", []).append(path)
         return data
 
+    # -- the portal customer (issue 17), on a phone, and the customer's links
+
+    def _portal_open(self, web, url):
+        """Open a portal page by its address; the HTTP response."""
+        response = web.page.goto(url if url.startswith("http") else self.run.base + url)
+        web.page.wait_for_load_state()
+        web.idle()
+        return response
+
+    def _portal_click(self, web, selector, what):
+        target = web.page.locator(selector)
+        expect(target.count(), "no %s (%s) on %s" % (what, selector, web.page.url))
+        # signing files the signed record as a PDF (wkhtmltopdf): slow on a loaded machine
+        with web.page.expect_navigation(timeout=180000):
+            target.first.click()
+        web.page.wait_for_load_state()
+        web.idle()
+
+    def _chinese(self, web, selector, what):
+        text = web.page.locator(selector).first.inner_text()
+        self.check(re.search("[\u3400-\u9fff]", text) and not re.search(
+            r"\b(Thank|Please|your|the)\b", text),
+            "%s is not in Chinese: %r" % (what, text[:120]))
+        return text
+
+    def portal_submits_request(self, web):
+        self._portal_open(web, "/my")
+        self._portal_click(web, "li.o_after_sales_home_requests a", "service requests entry")
+        self._portal_click(web, "a.o_after_sales_new_request", "button to report a fault")
+        form = web.page.locator("form.o_after_sales_new_request_form")
+        expect(form.count(), "no new request form on %s" % web.page.url)
+        options = form.locator("select[name=warranty_card_id] option")
+        cards = [v for v in (options.nth(i).get_attribute("value")
+                             for i in range(options.count())) if v]
+        expect(cards, "the customer is offered none of his installed products")
+        form.locator("select[name=warranty_card_id]").select_option(value=cards[0])
+        form.locator("textarea[name=description]").fill(
+            "热水器漏水，底部有水渍，已关闭进水阀。")
+        form.locator("input[name=attachment_ids]").set_input_files([
+            {"name": "leak-%d.png" % i, "mimeType": "image/png", "buffer": png(i)}
+            for i in (1, 2)])
+        self._portal_click(web, "button.o_after_sales_submit", "send button")
+        found = re.search(r"/my/service-requests/(\d+)", web.page.url)
+        errors = web.page.locator(".o_after_sales_errors")
+        expect(found and web.page.locator(".o_after_sales_submitted").count(),
+               "the request was not registered (%s%s)" % (web.page.url, ": %s" % errors.first
+                                                         .inner_text() if errors.count() else ""))
+        rid = int(found.group(1))
+        rec = self.read("after_sales.request", rid, [
+            "name", "channel", "warranty_card_id", "partner_id", "response_deadline"])
+        self.s.update(portal_request_id=rid, portal_request_name=rec["name"])
+        text = self._chinese(web, ".o_after_sales_submitted", "the confirmation")
+        expect(rec["name"] in text, "the confirmation does not give the number %s: %r"
+               % (rec["name"], text))
+        expect(rec["channel"] == "web", "the portal request's channel is %s" % rec["channel"])
+        expect(rec["warranty_card_id"] and rec["warranty_card_id"][0] == int(cards[0]),
+               "the request is not on the chosen warranty card: %s" % rec["warranty_card_id"])
+        expect(rec["response_deadline"], "no deadline on the portal request")
+        photos = web.page.locator(".o_after_sales_photos img")
+        expect(photos.count() == 2, "the request page shows %d photos" % photos.count())
+        loaded = photos.evaluate_all("imgs => imgs.filter(i => i.naturalWidth > 0).length")
+        expect(loaded == 2, "%d of the 2 photos load" % loaded)
+
+    def clerk_sees_portal_request(self, web):
+        web.open_app()
+        web.menu(A + "request_menu", A + "request_action")
+        if web.page.locator(".o_cp_switch_buttons button[data-view-type=list]").count():
+            web.switch_view("list")
+        web.search(self.s["portal_request_name"])
+        web.open_row(self.s["portal_request_name"])
+        self.status(web, "after_sales.request", "new")
+        channel = web.value("channel")
+        expect(channel == self.rpc.labels("after_sales.request", "channel")["web"],
+               "the portal request's channel shows %r" % channel)
+        customer = self.data["users"]["portal"]["commercial_partner_id"]
+        name = self.rpc("res.partner", "read", [customer], ["name"])[0]["name"]
+        expect(first_line(web.value("partner_id")) == name,
+               "the portal request's customer shows %r, not %s" % (web.value("partner_id"), name))
+
+    def _portal_visit_on_site(self):
+        """The visit of the portal request up to the customer's signature, through XML-RPC as
+        each role would (the browser part of a visit is the technician's journey)."""
+        users = self.data["users"]
+        rpc = {role: ui_setup.Rpc(self.run.base, self.rpc.db, users[role]["login"],
+                                  users[role]["password"]) for role in ("clerk", "gm",
+                                                                       "technician")}
+        request = self.read("after_sales.request", self.s["portal_request_id"], ["partner_id"])
+        now = datetime.datetime.now(TZ).replace(second=0, microsecond=0)
+        vid = rpc["clerk"]("after_sales.visit", "create", {
+            "request_id": self.s["portal_request_id"], "partner_id": request["partner_id"][0],
+            "purpose": "repair", "technician_ids": [(6, 0, [users["technician"]["id"]])],
+            "date_planned": (now - datetime.timedelta(hours=1)).astimezone(pytz.utc)
+            .strftime("%Y-%m-%d %H:%M:%S"), "distance_km": 8})
+        rpc["clerk"]("after_sales.visit", "action_submit", [vid])
+        rpc["gm"]("after_sales.visit", "action_approve", [vid])
+        rpc["technician"]("after_sales.visit", "write", [vid], {"appointment_confirmed": True})
+        rpc["technician"]("after_sales.visit", "action_start", [vid])
+        self.s["portal_visit_id"] = vid
+        return rpc
+
+    def customer_signs_online(self, web):
+        self._portal_visit_on_site()
+        visit = self.read("after_sales.visit", self.s["portal_visit_id"], ["state", "sign_url"])
+        expect(visit["sign_url"], "the visit on site (%s) has no signing link" % visit["state"])
+        self.s["portal_sign_url"] = visit["sign_url"]
+        self._portal_open(web, local_path(visit["sign_url"]))
+        form = web.page.locator("form.o_after_sales_sign_form")
+        expect(form.count(), "no signing form at the link (%s)" % web.page.url)
+        form.locator("input[name=customer_signer]").fill("王经理")
+        pad = form.locator("canvas.o_after_sales_pad_canvas")
+        pad.scroll_into_view_if_needed()
+        box = pad.bounding_box()
+        expect(box and box["width"] > 100, "no signature pad to draw on")
+        self.check(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1,
+                   "the signature pad does not fit the phone: %s" % box)
+        draw(web.page.mouse, box)
+        self._portal_click(web, "button.o_after_sales_sign_submit", "sign button")
+        errors = web.page.locator(".o_after_sales_errors")
+        expect(web.page.locator(".o_after_sales_signed").count(),
+               "not signed (%s)" % (errors.first.inner_text() if errors.count() else
+                                    web.page.url))
+        self._chinese(web, ".o_after_sales_signed", "the signed page")
+        visit = self.read("after_sales.visit", self.s["portal_visit_id"],
+                          ["customer_signer", "customer_signature", "sign_url"])
+        expect(visit["customer_signature"] and visit["customer_signer"] == "王经理",
+               "the signature was not recorded on the visit (signer %r)"
+               % visit["customer_signer"])
+        expect(not visit["sign_url"], "the signing link still works once signed")
+
+    def customer_answers_callback_online(self, web):
+        users = self.data["users"]
+        tech = ui_setup.Rpc(self.run.base, self.rpc.db, users["technician"]["login"],
+                            users["technician"]["password"])
+        clerk = ui_setup.Rpc(self.run.base, self.rpc.db, users["clerk"]["login"],
+                             users["clerk"]["password"])
+        vid = self.s["portal_visit_id"]
+        arrival = self.read("after_sales.visit", vid, ["date_arrival"])["date_arrival"]
+        departure = (datetime.datetime.strptime(arrival[:19], "%Y-%m-%d %H:%M:%S")
+                     + datetime.timedelta(minutes=45)).strftime("%Y-%m-%d %H:%M:%S")
+        tech("after_sales.visit", "write", [vid], {
+            "arrival_confirmed": True, "date_departure": departure,
+            "fault_found": "进水接头密封圈老化。", "handling": "更换密封圈，试压无渗漏。"})
+        tech("after_sales.visit", "action_done", [vid])
+        callbacks = self.rpc("after_sales.callback", "search_read", [("visit_id", "=", vid)],
+                             ["online_url", "state"])
+        expect(len(callbacks) == 1, "%d callbacks for the completed visit" % len(callbacks))
+        cid = callbacks[0]["id"]
+        if not callbacks[0]["online_url"]:
+            clerk("after_sales.callback", "action_send_online_invitation", [cid])
+        url = self.read("after_sales.callback", cid, ["online_url"])["online_url"]
+        expect(url, "the callback has no online questionnaire link")
+        self._portal_open(web, local_path(url))
+        form = web.page.locator("form.o_after_sales_callback_form")
+        expect(form.count(), "no questionnaire at the link (%s)" % web.page.url)
+        for question in form.locator(".o_after_sales_question").all():
+            for value in ("yes", "5"):
+                radio = question.locator('input[type=radio][value="%s"]' % value)
+                if radio.count():
+                    radio.first.check()
+        self._portal_click(web, "button.o_after_sales_callback_submit", "send button")
+        errors = web.page.locator(".o_after_sales_errors")
+        expect(web.page.locator(".o_after_sales_callback_done").count(),
+               "the answers were not taken (%s)" % (errors.first.inner_text() if errors.count()
+                                                    else web.page.url))
+        self._chinese(web, ".o_after_sales_callback_done", "the thank-you page")
+        callback = self.read("after_sales.callback", cid, ["state", "satisfied", "channel"])
+        expect(callback["state"] == "done" and callback["satisfied"],
+               "the callback is %s, satisfied %s" % (callback["state"], callback["satisfied"]))
+        expect(callback["channel"] == "online", "the callback's channel is %s"
+               % callback["channel"])
+        # the link is single-use
+        response = self._portal_open(web, local_path(url))
+        # the browser logs the expected 404 as a failed resource: not an error of the page
+        web.js_errors[:] = [e for e in web.js_errors
+                            if not ("404" in e and urllib.parse.urlsplit(url).path in e)]
+        expect(response.status == 404 and web.page.locator(".o_after_sales_link_invalid")
+               .count(), "the used link answers %s (%s)" % (response.status, web.page.url))
+
     # -- the order of the run
 
     def all(self):
@@ -954,6 +1170,14 @@ class Journeys(object):
         r.step("statistics", "clerk", "shows the statistics tables", self.clerk_shows_statistics)
         r.step("statistics", "clerk", "downloads the workbook", self.clerk_downloads_workbook)
         r.step("statistics", "clerk", "downloads the PDF", self.clerk_downloads_pdf)
+        r.step("portal", "portal", "reports a fault on the portal with two photos (phone)",
+               self.portal_submits_request, phone=True)
+        r.step("portal", "clerk", "sees the portal request, channel web",
+               self.clerk_sees_portal_request)
+        r.step("portal", "customer", "signs the service record at its link (phone)",
+               self.customer_signs_online, phone=True)
+        r.step("portal", "customer", "answers the callback online; the link is then invalid",
+               self.customer_answers_callback_online, phone=True)
 
 
 # ---------------------------------------------------------------------- main

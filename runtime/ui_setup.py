@@ -95,6 +95,18 @@ def installed_serial(rpc):
     return {"partner_id": partner, "lot_id": lot, "card_id": card, "product_id": heater}
 
 
+def portal_user(rpc):
+    """Odoo's demo portal user (portal / portal), a contact of a demo customer with a warranty
+    card (demo/portal_demo.xml), working in Chinese as the customers of the demo do."""
+    uid = rpc.ref("base.demo_user0")
+    rpc("res.users", "write", [uid], {"lang": LANG, "tz": TZ})
+    user = rpc("res.users", "read", [uid], ["login", "partner_id"])[0]
+    partner = rpc("res.partner", "read", [user["partner_id"][0]], ["commercial_partner_id"])[0]
+    return {"id": uid, "login": user["login"], "password": user["login"],
+            "name": user["partner_id"][1], "partner_id": user["partner_id"][0],
+            "commercial_partner_id": partner["commercial_partner_id"][0]}
+
+
 def display_names(rpc, model, ids):
     return dict(rpc.zh(model, "name_get", ids))
 
@@ -113,6 +125,7 @@ def setup(base, db):
     data["product"] = names[data["product_id"]]
     for key, pid in parts.items():
         data[key] = {"id": pid, "name": names[pid]}
+    data["users"]["portal"] = portal_user(rpc)
     lang = rpc("res.lang", "search_read", [("code", "=", LANG)], ["date_format", "time_format"])[0]
     data["date_format"], data["time_format"] = lang["date_format"], lang["time_format"]
     return rpc, data

@@ -104,12 +104,25 @@ class Web(object):
     # ------------------------------------------------------------------ navigation
 
     def login(self, login, password):
-        self.page.goto(self.base + "/web/login")
+        # the first pages compile their asset bundles (lessc): slow on a loaded machine
+        self.page.goto(self.base + "/web/login", timeout=180000)
         self.page.fill("input[name=login]", login)
         self.page.fill("input[name=password]", password)
-        self.page.click("button[type=submit]")
-        self.page.locator(".o_web_client").wait_for(timeout=120000)
+        # the web client's first load may build the backend bundles for minutes: the click
+        # does not wait for it, the web client is waited for
+        self.page.click("button[type=submit]", no_wait_after=True)
+        self.page.locator(".o_web_client").wait_for(timeout=300000)
         self.settle()
+
+    def portal_login(self, login, password):
+        """A portal user logs in on /web/login and lands on his portal (/my)."""
+        self.page.goto(self.base + "/web/login", timeout=180000)
+        self.page.fill("input[name=login]", login)
+        self.page.fill("input[name=password]", password)
+        with self.page.expect_navigation(timeout=180000):
+            self.page.click("button[type=submit]")
+        self.page.wait_for_load_state(timeout=180000)
+        self.idle()
 
     def open_app(self, xmlid="after_sales_service.after_sales_root_menu"):
         """Open an application from the home menu (the app drawer), as the user does."""
@@ -544,7 +557,8 @@ class Web(object):
                 const crumb = e.matches('.breadcrumb li');
                 const english = crumb ? /^[a-z_.]+,\d+$/.test(t)
                     : /[A-Za-z]{3,}/.test(t) && !/[\u3400-\u9fff]/.test(t)
-                      && !/^(https?:\/\/|[\w.+-]+@)\S+$/.test(t);  // a link, an address
+                      && !/^(https?:\/\/|[\w.+-]+@)\S+$/.test(t)  // a link, an address
+                      && !/^[\w.-]+\.[A-Za-z0-9]{2,4}$/.test(t);  // a file's name
                 if (english && !out.includes(t)) out.push(t);
             }
             return out;

@@ -485,3 +485,31 @@ class TestPortal(HttpCase):
                     "res_id": self.requests_of(self.customer_a).id, "token": "wrong"}},
                 timeout=60).json()
         self.assertIn("error", answer)
+
+    # ------------------------------------------------------------------ mails in Chinese (ui)
+
+    def test_broken_template_translations_dropped(self):
+        """A translation of a mail template that no longer compiles (Odoo 11's zh_CN one of
+        the notification subject translates `or` to 或) is dropped when terms load: the
+        subject renders from its source; a translation that compiles is kept."""
+        self.env["res.lang"].load_lang("zh_CN")
+        template = self.env.ref("mail.mail_template_data_notification_email_default")
+        Translation = self.env["ir.translation"]
+        Translation.search([("name", "=like", "mail.template,%"),
+                            ("res_id", "=", template.id), ("lang", "=", "zh_CN")]).unlink()
+        broken = Translation.create({
+            "type": "model", "name": "mail.template,subject", "res_id": template.id,
+            "lang": "zh_CN", "src": template.subject, "state": "translated",
+            "value": template.subject.replace(" or ", " 或 ")})
+        kept = Translation.create({
+            "type": "model", "name": "mail.template,body_html", "res_id": template.id,
+            "lang": "zh_CN", "src": template.body_html, "state": "translated",
+            "value": template.body_html.replace("<div", "<div lang=\"zh\"", 1)})
+        zh = template.with_context(lang="zh_CN")
+        self.assertIn(" 或 ", zh.subject)
+        Translation.load_module_terms(["after_sales_service"], ["zh_CN"])
+        self.assertFalse(broken.exists())
+        self.assertTrue(kept.exists())
+        zh.invalidate_cache()
+        self.assertEqual(zh.subject, template.with_context(lang=None).subject)
+        self.assertIn('lang="zh"', zh.body_html)

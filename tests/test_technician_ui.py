@@ -192,8 +192,15 @@ class TestStartBlockers(TechnicianCase):
         self.assertRefusedWith(visit, [not_issued])
         with self.assertRaises(AccessError):  # issuing parts is the department's
             mine.action_issue_parts()
-        visit.sudo(self.user_as).action_issue_parts()
+        clerk = visit.sudo(self.user_as)
+        self.assertTrue(clerk.can_be_issued)
+        clerk.action_issue_parts()
         issue = visit._parts_issue_picking()
+        # issued once: the button goes (a second issue is refused)
+        clerk.invalidate_cache()
+        self.assertFalse(clerk.can_be_issued)
+        with self.assertRaisesRegex(UserError, "already issued"):
+            clerk.action_issue_parts()
         self.assertRefusedWith(visit, [
             "The parts transfer %s is not validated by the warehouse yet." % issue.name])
         issue.sudo(self.user_stock).action_assign()
@@ -243,6 +250,9 @@ class TestStartBlockers(TechnicianCase):
         for name in ("action_cancel_wizard", "action_issue_parts"):
             self.assertEqual(form.xpath("//header/button[@name='%s']" % name)[0].get("groups"),
                              "after_sales_service.group_user")
+        issue = form.xpath("//header/button[@name='action_issue_parts']")[0]
+        self.assertEqual(safe_eval(issue.get("attrs")),
+                         {"invisible": [("can_be_issued", "=", False)]})
 
     def test_technician_cannot_cancel(self):
         visit = self._visit(state="approved")

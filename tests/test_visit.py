@@ -258,3 +258,46 @@ class TestVisit(AfterSalesCase):
                                                                  "qty_taken": 1.0})]})
         self.assertEqual((line.qty_taken, len(visit.part_ids)), (3.0, 1))
         self.assertEqual(visit._parts_issue_picking().move_lines.product_uom_qty, 3.0)
+
+    # ------------------------------------------------------------------ approval to-dos (ui)
+
+    def test_trip_approval_todo_goes_to_an_approver(self):
+        """The trip approval's to-do goes to a general manager of the visit's company who is
+        neither the one asking nor the administrator (also a member here), for every visit of
+        a set submitted at once; another company's general manager never gets it."""
+        approval = self.env.ref("after_sales_service.mail_activity_type_approval")
+        group = self.env.ref("after_sales_service.group_general_manager")
+        admin = self.env.ref("base.user_root")
+        admin.groups_id = [(4, group.id)]
+        self._create_user("as_gm_two", ["after_sales_service.group_general_manager"])
+        self._create_second_company()
+
+        def approvers(visits):
+            todos = visits.mapped("activity_ids").filtered(
+                lambda a: a.activity_type_id == approval)
+            self.assertEqual(len(todos), len(visits))
+            return todos.mapped("user_id")
+
+        visits = self._visit() | self._visit()
+        visits.sudo(self.user_as).action_submit()
+        users = approvers(visits)
+        self.assertEqual(len(users), 1)
+        self.assertIn(users, group.users)
+        self.assertNotIn(users, admin | self.user_as | self.b_gm)
+        self.assertIn(self.company, users.company_ids)
+        # a general manager asking: the other one approves
+        visit = self.Visit.sudo(self.user_gm).create({
+            "request_id": self.request.id, "partner_id": self.customer.id,
+            "purpose": "repair", "date_planned": "2026-11-20 09:00:00",
+            "technician_ids": [(6, 0, self.user_technician.ids)]})
+        visit.action_submit()
+        users = approvers(visit)
+        self.assertNotIn(users, admin | self.user_gm | self.b_gm)
+        self.assertIn(users, group.users)
+        # nobody else of the company approves trips: the administrator gets it, not the other
+        # company's general manager
+        (group.users.filtered(lambda u: self.company in u.company_ids) - admin).write(
+            {"active": False})
+        late = self._visit()
+        late.sudo(self.user_as).action_submit()
+        self.assertEqual(approvers(late), admin)

@@ -531,7 +531,7 @@ class Statistics(models.TransientModel):
             return [label] + [group.get(name) or 0 for name in self._RETURN_MEASURES]
         rows = [row(label, groups.get(value, {}))
                 for value, label in self._selection_labels("after_sales.return", "cause")]
-        columns = [(_("Cause"), "text"), (_("Cases"), "int"), (_("Received"), "qty"),
+        columns = [(_("Cause"), "text"), (_("Cases"), "int"), (_("Received Qty"), "qty"),
                    (_("Repaired"), "qty"), (_("Replaced"), "qty"), (_("Refunds"), "int"),
                    (_("Scrapped"), "qty"), (_("Restocked"), "qty"),
                    (_("Returned to Supplier"), "qty"), (_("Refund Amount"), "money"),
