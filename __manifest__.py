@@ -108,7 +108,6 @@
         "data/recall_data.xml",
         "reports/recall_reports.xml",
         "views/depot_repair_views.xml",
-        "demo/people_demo.xml",
         "views/recall_views.xml",
         "data/survey_data.xml",
         "data/survey_mail_data.xml",
@@ -128,6 +127,7 @@
         "demo/portal_demo.xml",
         "demo/station_demo.xml",
         "demo/trip_demo.xml",
+        "demo/people_demo.xml",
     ],
     "qweb": [
         "static/src/xml/statusbar_buttons.xml",
