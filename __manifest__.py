@@ -88,6 +88,10 @@
         "views/assets.xml",
         "views/portal_templates.xml",
         "views/menus.xml",
+        "data/complaint_rule_data.xml",
+        "data/complaint_mail_data.xml",
+        "reports/complaint_list_templates.xml",
+        "views/complaint_rule_views.xml",
     ],
     "demo": [
         "demo/company_demo.xml",

@@ -46,3 +46,4 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+from . import complaint_rule

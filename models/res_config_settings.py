@@ -53,3 +53,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.after_sales_notify_callback")
     after_sales_callback_link_days = fields.Integer(
         related="company_id.after_sales_callback_link_days")
+
+    # complaints
+    after_sales_management_rep_id = fields.Many2one(
+        "res.users", related="company_id.after_sales_management_rep_id")

@@ -12,3 +12,4 @@ from . import money_report
 from . import report_forms
 from . import visit_report
 from . import statistics_xlsx
+from . import complaint_list

@@ -22,3 +22,4 @@ from . import test_demo
 from . import test_jobs
 from . import test_mail_intake
 from . import test_portal
+from . import test_complaint_path
