@@ -165,7 +165,7 @@ class AfterSalesComplaint(models.Model):
     # the product's details of a quality complaint (003-k §6.4.2a)
     date_delivered = fields.Date("Delivery Date", readonly=True, states=EDITABLE,
                                  help="When the product complained about was delivered.")
-    quantity = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"),
+    quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"),
                             readonly=True, states=EDITABLE,
                             help="Quantity of the product delivered (or concerned).")
     defective_qty = fields.Float("Defective Quantity",
@@ -289,7 +289,7 @@ class AfterSalesComplaint(models.Model):
                                 readonly=True, copy=False, ondelete="restrict",
                                 help="The return case whose receipt the complaint was raised "
                                      "from.")
-    return_receipt_id = fields.Many2one("stock.picking", "Return Receipt", readonly=True,
+    return_receipt_id = fields.Many2one("stock.picking", readonly=True,
                                         copy=False)
 
     # what the current user may do, for the buttons

@@ -31,17 +31,16 @@ class ComplaintRule(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
     severity = fields.Selection(SEVERITIES, required=True, default="normal")
-    complaint_class = fields.Selection(CLASSES, "Complaint Class",
-                                       help="Leave empty for every class.")
+    complaint_class = fields.Selection(CLASSES, help="Leave empty for every class.")
     registration_limit = fields.Float(
         "Registration (clock hours)", required=True, default=24.0,
         help="A complaint registered later than this many hours (on the clock) after its "
              "receipt is flagged as registered late.")
     investigation_limit = fields.Float("Investigation", required=True, default=3.0)
-    investigation_unit = fields.Selection(UNITS, "Investigation Unit", required=True,
+    investigation_unit = fields.Selection(UNITS, required=True,
                                           default="days")
     answer_limit = fields.Float("Answer", required=True, default=48.0)
-    answer_unit = fields.Selection(UNITS, "Answer Unit", required=True, default="hours")
+    answer_unit = fields.Selection(UNITS, required=True, default="hours")
     close_limit = fields.Float("Closure", required=True, default=7.0)
     close_unit = fields.Selection(UNITS, "Closure Unit", required=True, default="days")
 

@@ -386,7 +386,7 @@ class TestComplaintDetails(ComplaintPathCase):
         complaint.sudo(self.b_quality).action_start_investigation()
         action = complaint.sudo(self.b_as_user).action_send_progress()
         Composer = self.env["mail.compose.message"].sudo(self.b_as_user).with_context(
-            action["context"])
+            **action["context"])
         composer = Composer.create({})
         composer.write(composer.onchange_template_id(
             composer.template_id.id, "comment", complaint._name, complaint.id)["value"])
