@@ -286,7 +286,7 @@ class AfterSalesComplaint(models.Model):
                                   help="The callback the complaint was raised in.")
     # raised from a return case's receipt (客退品入库单, 002-P §8.3)
     return_id = fields.Many2one("after_sales.return", "Return Case", index=True,
-                                readonly=True, copy=False, ondelete="restrict",
+                                readonly=True, copy=False, ondelete="set null",
                                 help="The return case whose receipt the complaint was raised "
                                      "from.")
     return_receipt_id = fields.Many2one("stock.picking", readonly=True,

@@ -653,9 +653,11 @@ class ReturnCase(models.Model):
     # Sales raises the complaint handling form (客户投诉处理单) from the return receipt and
     # sends it to quality: the complaint and the case link both ways.
 
+    # the warehouse and finance read the cases, not the complaints
     complaint_ids = fields.One2many("after_sales.complaint", "return_id", "Complaints",
-                                    readonly=True)
-    complaint_count = fields.Integer("Complaints", compute="_compute_complaint_count")
+                                    readonly=True, groups="after_sales_service.group_user")
+    complaint_count = fields.Integer("Complaints", compute="_compute_complaint_count",
+                                     groups="after_sales_service.group_user")
 
     def _compute_complaint_count(self):
         counts = self._count_by("after_sales.complaint", "return_id")

@@ -375,6 +375,7 @@ class TestReportForms(ReportsCase):
             "after_sales_service.return_ledger_report": self.case,
             "after_sales_service.return_exchange_report": self.case,
             "after_sales_service.statistics_pdf_report": statistics,
+            "after_sales_service.complaint_list_report": self.complaint,
         }
 
     def _html(self, user, report_xmlid, records):
@@ -429,6 +430,9 @@ class TestReportForms(ReportsCase):
             return records.with_context(lang=lang)._report_title()
         if report_xmlid == "after_sales_service.complaint_reply_report":
             lang = records.partner_id.lang or lang
+        if report_xmlid == "after_sales_service.complaint_list_report":
+            titles[report_xmlid] = ("Complaints List", self.zh(
+                "after_sales_service.report_complaint_list", "Complaints List", "顾客投诉处理一览表"))
         english, chinese = titles[report_xmlid]
         return chinese if lang == "zh_CN" else english
 
