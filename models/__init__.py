@@ -46,6 +46,7 @@ from . import expense_claim
 from . import contract
 from . import demand
 from . import statistics_export
+from . import complaint_rule
 from . import ir_translation
 # training, station inspection and assessments (people)
 from . import product_category

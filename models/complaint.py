@@ -4,23 +4,30 @@ from collections import OrderedDict
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
+from odoo.addons import decimal_precision as dp
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .complaint_rule import CLASSES, SEVERITIES
 from .document_mixin import (LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, REFERENCE_LENGTH,
-                             TEXT_LENGTH, document_action, is_action_write)
+                             TEXT_LENGTH, ApprovalStep, document_action, is_action_write)
 
-# Time limits of the complaint procedure (客户投诉处理): registered within 24 hours of
-# receipt, answered within 48 working hours (or by the customer's date), closed within
-# 2 working days (urgent) or 7 working days (normal).
-REGISTRATION_LIMIT_HOURS = 24.0
-ANSWER_LIMIT_HOURS = 48
-CLOSE_LIMIT_DAYS = {"urgent": 2, "normal": 7}
+# The time limits of the complaint procedure (客户投诉处理) are the company's complaint rules
+# (after_sales.complaint.rule, data/complaint_rule_data.xml): registered within 24 hours of
+# receipt, investigated by quality within 3 working days, answered within 48 working hours
+# (or by the customer's date), closed within 2 working days (urgent) or 7 (normal). A company
+# without a rule for a complaint (one made before the rules, say) gets these same limits.
+DEFAULT_REGISTRATION_HOURS = 24.0
+DEFAULT_STEP_AMOUNTS = {
+    "urgent": [(3, "days"), (48, "hours"), (2, "days")],
+    "normal": [(3, "days"), (48, "hours"), (7, "days")],
+}
 
 STATES = [
     ("draft", "Registered"),
     ("investigating", "Investigating"),
     ("answered", "Answered"),
+    ("to_sign", "To Sign Off"),
     ("closed", "Closed"),
     ("cancel", "Cancelled"),
 ]
@@ -33,17 +40,61 @@ TRANSITIONS = {
     "cancel": OPEN_STATES,
     "reset": ("cancel",),
 }
+
+# Seriousness decides the path (002-P §6.1, 003-k §6.4.2c, 002-H §4.2.3, 002-K §4.5): minor
+# complaints are filed, closed by quality; the others are reported to someone (an activity)
+# and signed off by the general manager at closure.
+SERIOUSNESS = [
+    ("minor", "Minor"),
+    ("serious", "Serious"),
+    ("major", "Major Quality Problem"),
+    ("batch", "Batch Incident"),
+]
+PATHS = [
+    ("filed", "Filed by Quality"),
+    ("management", "Reported to the Management Representative"),
+    ("deputy_gm", "Reported to the Deputy General Manager"),
+    ("manager", "Handled by the After-Sales Manager"),
+]
+GM_GROUP = "after_sales_service.group_general_manager"
+# path: (whom the complaint is reported to, the group signing it off at closure)
+PATH_RULES = {
+    "filed": (None, None),
+    "management": ("management_rep", GM_GROUP),
+    "deputy_gm": ("deputy_gm", GM_GROUP),
+    "manager": ("manager", GM_GROUP),
+}
+# the reported role: (its group, the higher group whose members are not taken for it)
+ROLE_GROUPS = {
+    "deputy_gm": ("after_sales_service.group_deputy_general_manager", GM_GROUP),
+    "manager": ("after_sales_service.group_manager",
+                "after_sales_service.group_deputy_general_manager"),
+}
+
+
+def decide_path(seriousness, complaint_class):
+    """The one place deciding a complaint's path from its seriousness and class."""
+    if seriousness == "batch":
+        return "manager"
+    if seriousness == "major" and complaint_class == "quality":
+        return "deputy_gm"
+    if seriousness in ("serious", "major"):
+        return "management"
+    return "filed"
 # readonly=True + states=EDITABLE: editable until the complaint is closed or cancelled
 EDITABLE = {state: [("readonly", False)] for state in OPEN_STATES}
 
 QUALITY_GROUPS = ("after_sales_service.group_quality", "after_sales_service.group_manager")
 # what only quality (or the manager) records
-QUALITY_FIELDS = ("cause", "responsibility", "responsibility_note")
+QUALITY_FIELDS = ("cause", "responsibility", "responsibility_note", "seriousness")
+# values of quality's fields anybody may give (a new complaint's default)
+QUALITY_DEFAULTS = {"seriousness": "minor"}
 ANSWER_REQUIRED_FIELDS = ("answer_method", "answer_text")
 CLOSE_REQUIRED_FIELDS = ("complaint_class", "cause", "responsibility",
                          "answer_method", "answer_date", "answer_text")
 # (flag, deadline, moment the deadline was met)
 LATE_CHECKS = (
+    ("is_investigation_late", "investigation_deadline", "date_investigated"),
     ("is_answer_late", "answer_deadline", "answer_date"),
     ("is_close_late", "close_deadline", "date_closed"),
 )
@@ -69,11 +120,15 @@ class AfterSalesComplaint(models.Model):
         "complainant": NAME_LENGTH, "phone": PHONE_LENGTH, "email": LINE_LENGTH,
         "product_spec": LINE_LENGTH, "batch": REFERENCE_LENGTH, "content": TEXT_LENGTH,
         "cause": TEXT_LENGTH, "responsibility_note": LINE_LENGTH, "answer_text": TEXT_LENGTH,
-        "cancel_reason": TEXT_LENGTH,
+        "cancel_reason": TEXT_LENGTH, "customer_request": TEXT_LENGTH,
     }
     _past_datetimes = ("date_received",)
+    _non_negative_fields = ("quantity", "defective_qty")
+    _reason_actions = ("refuse_sign_off",)
     # what only the document's actions change (see DocumentMixin._check_direct_write)
-    _owned_fields = ("state", "date_closed", "date_registered")
+    _owned_fields = ("state", "date_closed", "date_registered", "date_investigated",
+                     "reported_to_id", "date_reported", "signed_off_by_id", "date_signed_off",
+                     "reject_reason", "return_id")
 
     active = fields.Boolean(default=True, track_visibility="onchange")
     company_id = fields.Many2one(
@@ -107,6 +162,18 @@ class AfterSalesComplaint(models.Model):
         "stock.production.lot", "Lot/Serial Number", readonly=True, states=EDITABLE,
         domain="[('product_id', '=', product_id)]")
     batch = fields.Char(readonly=True, states=EDITABLE)
+    # the product's details of a quality complaint (003-k §6.4.2a)
+    date_delivered = fields.Date("Delivery Date", readonly=True, states=EDITABLE,
+                                 help="When the product complained about was delivered.")
+    quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"),
+                            readonly=True, states=EDITABLE,
+                            help="Quantity of the product delivered (or concerned).")
+    defective_qty = fields.Float("Defective Quantity",
+                                 digits=dp.get_precision("Product Unit of Measure"),
+                                 readonly=True, states=EDITABLE)
+    customer_request = fields.Text("Customer's Request", readonly=True, states=EDITABLE,
+                                   help="What the customer asks for (replacement, repair, "
+                                        "refund, compensation, an explanation...).")
     date_received = fields.Datetime(
         "Received on", required=True, readonly=True, states=EDITABLE,
         default=fields.Datetime.now, track_visibility="onchange")
@@ -123,21 +190,30 @@ class AfterSalesComplaint(models.Model):
 
     # classification and time limits
     complaint_class = fields.Selection(
-        [("quality", "Quality"),
-         ("non_quality", "Non-Quality (Human Cause)"),
-         ("other", "Other")],
-        readonly=True, states=EDITABLE, track_visibility="onchange")
+        CLASSES, readonly=True, states=EDITABLE, track_visibility="onchange")
     severity = fields.Selection(
-        [("urgent", "Urgent"), ("normal", "Normal")], required=True,
+        SEVERITIES, required=True,
         default="normal", readonly=True, states=EDITABLE, track_visibility="onchange")
+    rule_id = fields.Many2one(
+        "after_sales.complaint.rule", "Time Limit Rule", compute="_compute_deadlines",
+        store=True, help="The company's complaint rule of this severity and class.")
+    investigation_deadline = fields.Datetime(
+        compute="_compute_deadlines", store=True, index=True,
+        help="Quality finishes its investigation (cause and responsibility recorded) by then.")
+    date_investigated = fields.Datetime(
+        "Investigated on", readonly=True, copy=False,
+        help="When quality recorded both the cause and the responsibility.")
+    is_investigation_late = fields.Boolean(
+        "Investigation Late", compute="_compute_is_late",
+        search="_search_is_investigation_late")
     date_answer_requested = fields.Datetime(
         "Answer Requested by", readonly=True, states=EDITABLE,
         help="The date the customer wants an answer by; it replaces the limit of 48 working "
              "hours.")
     answer_deadline = fields.Datetime(
-        compute="_compute_answer_deadline", store=True, index=True)
+        compute="_compute_deadlines", store=True, index=True)
     close_deadline = fields.Datetime(
-        "Closing Deadline", compute="_compute_close_deadline", store=True, index=True,
+        "Closing Deadline", compute="_compute_deadlines", store=True, index=True,
         track_visibility="onchange")
     is_answer_late = fields.Boolean(
         "Answer Late", compute="_compute_is_late", search="_search_is_answer_late")
@@ -165,6 +241,26 @@ class AfterSalesComplaint(models.Model):
         readonly=True, states=EDITABLE)
     open_action_count = fields.Integer("Open Actions", compute="_compute_open_action_count")
 
+    # the path decided by the seriousness (quality's assessment) and the class
+    seriousness = fields.Selection(
+        SERIOUSNESS, required=True, default="minor", readonly=True, states=EDITABLE,
+        index=True, track_visibility="onchange",
+        help="Quality's assessment: minor complaints are filed; serious ones are reported to "
+             "the management representative, major quality problems to the deputy general "
+             "manager, batch incidents to the after-sales manager; all but minor ones are "
+             "signed off by the general manager at closure.")
+    path = fields.Selection(PATHS, compute="_compute_path", store=True, index=True,
+                            track_visibility="onchange")
+    needs_sign_off = fields.Boolean(compute="_compute_path", store=True)
+    reported_to_id = fields.Many2one("res.users", "Reported to", readonly=True, copy=False,
+                                     track_visibility="onchange")
+    date_reported = fields.Datetime("Reported on", readonly=True, copy=False)
+    signed_off_by_id = fields.Many2one("res.users", "Signed off by", readonly=True,
+                                       copy=False, track_visibility="onchange")
+    date_signed_off = fields.Datetime("Signed off on", readonly=True, copy=False)
+    reject_reason = fields.Text("Sign-off Refused Because", readonly=True, copy=False,
+                                track_visibility="onchange")
+
     # answer to the customer
     answer_method = fields.Selection(
         [("phone", "Phone"), ("letter", "Written Reply Letter"), ("other", "Other")],
@@ -188,11 +284,19 @@ class AfterSalesComplaint(models.Model):
                                  help="The service request the complaint was raised from.")
     callback_id = fields.Many2one("after_sales.callback", index=True, readonly=True,
                                   help="The callback the complaint was raised in.")
+    # raised from a return case's receipt (客退品入库单, 002-P §8.3)
+    return_id = fields.Many2one("after_sales.return", "Return Case", index=True,
+                                readonly=True, copy=False, ondelete="set null",
+                                help="The return case whose receipt the complaint was raised "
+                                     "from.")
+    return_receipt_id = fields.Many2one("stock.picking", readonly=True,
+                                        copy=False)
 
     # what the current user may do, for the buttons
     can_be_investigated = fields.Boolean(compute="_compute_can_be")
     can_be_answered = fields.Boolean(compute="_compute_can_be")
     can_be_closed = fields.Boolean(compute="_compute_can_be")
+    can_be_signed_off = fields.Boolean(compute="_compute_can_be")
     can_be_cancelled = fields.Boolean(compute="_compute_can_be")
     can_be_reset = fields.Boolean(compute="_compute_can_be")
     can_record_cause = fields.Boolean(compute="_compute_can_be")
@@ -201,34 +305,42 @@ class AfterSalesComplaint(models.Model):
     # computes
     # ------------------------------------------------------------------
 
-    @api.depends("date_received", "date_registered")
+    @api.depends("date_received", "date_registered", "rule_id")
     def _compute_registration(self):
         for complaint in self:
             hours = elapsed_hours(complaint.date_received, complaint.date_registered)
             complaint.registration_hours = hours
-            complaint.registered_late = hours > REGISTRATION_LIMIT_HOURS
+            limit = complaint.rule_id.registration_limit or DEFAULT_REGISTRATION_HOURS
+            complaint.registered_late = hours > limit
 
-    @api.depends("date_received", "date_answer_requested", "company_id")
-    def _compute_answer_deadline(self):
+    @api.depends("date_received", "date_answer_requested", "severity", "complaint_class",
+                 "company_id")
+    def _compute_deadlines(self):
+        """The deadlines of the steps, from the rule of the complaint's company, severity and
+        class, planned from the receipt in one walk of the company's working time; the
+        customer's own date replaces the answer limit. A change of the rule applies to the
+        complaints whose severity or class changes afterwards (stored deadlines)."""
+        Rule = self.env["after_sales.complaint.rule"]
         for complaint in self:
-            complaint.answer_deadline = (
-                complaint.date_answer_requested
-                or complaint._plan_deadline(ANSWER_LIMIT_HOURS, "hours"))
+            rule = Rule._find(complaint.company_id, complaint.severity,
+                              complaint.complaint_class)
+            complaint.rule_id = rule
+            amounts = rule._step_amounts() if rule else DEFAULT_STEP_AMOUNTS.get(
+                complaint.severity)
+            deadlines = [False, False, False]
+            if amounts and complaint.date_received and complaint.company_id:
+                deadlines = [fields.Datetime.to_string(deadline) for deadline in
+                             complaint.company_id.after_sales_plan_deadlines(
+                                 complaint.date_received, amounts)]
+            complaint.investigation_deadline = deadlines[0]
+            complaint.answer_deadline = complaint.date_answer_requested or deadlines[1]
+            complaint.close_deadline = deadlines[2]
 
-    @api.depends("date_received", "severity", "company_id")
-    def _compute_close_deadline(self):
+    @api.depends("seriousness", "complaint_class")
+    def _compute_path(self):
         for complaint in self:
-            complaint.close_deadline = complaint._plan_deadline(
-                CLOSE_LIMIT_DAYS.get(complaint.severity), "days")
-
-    @api.multi
-    def _plan_deadline(self, amount, unit):
-        """`amount` working hours or days after receipt, in the company's working time."""
-        self.ensure_one()
-        if not (amount and self.date_received and self.company_id):
-            return False
-        deadline = self.company_id.after_sales_plan_deadline(self.date_received, amount, unit)
-        return fields.Datetime.to_string(deadline)
+            complaint.path = decide_path(complaint.seriousness, complaint.complaint_class)
+            complaint.needs_sign_off = bool(PATH_RULES[complaint.path][1])
 
     @api.depends("state", "answer_deadline", "answer_date", "close_deadline", "date_closed")
     def _compute_is_late(self):
@@ -244,6 +356,9 @@ class AfterSalesComplaint(models.Model):
         deadline = self[deadline_field]
         return bool(self.state != "cancel" and deadline
                     and deadline < (self[done_field] or now))
+
+    def _search_is_investigation_late(self, operator, value):
+        return self._search_late("investigation_deadline", "date_investigated", operator, value)
 
     def _search_is_answer_late(self, operator, value):
         return self._search_late("answer_deadline", "answer_date", operator, value)
@@ -272,10 +387,12 @@ class AfterSalesComplaint(models.Model):
     @api.depends("state")
     def _compute_can_be(self):
         is_quality = self._is_quality_user()
+        is_gm = self.env.user.has_group(GM_GROUP)
         for complaint in self:
             complaint.can_be_investigated = is_quality and complaint._can_do("investigate")
             complaint.can_be_answered = complaint._can_do("answer")
             complaint.can_be_closed = complaint._can_do("close")
+            complaint.can_be_signed_off = complaint.state == "to_sign" and is_gm
             complaint.can_be_cancelled = complaint._can_do("cancel")
             complaint.can_be_reset = complaint._can_do("reset")
             complaint.can_record_cause = is_quality and complaint.state in OPEN_STATES
@@ -311,21 +428,53 @@ class AfterSalesComplaint(models.Model):
                     _("Complaint %s: it can't be received after it was registered.")
                     % complaint.name)
 
+    @api.constrains("quantity", "defective_qty")
+    def _check_defective_qty(self):
+        for complaint in self:
+            if complaint.defective_qty > complaint.quantity:
+                raise ValidationError(_(
+                    "%(defective)s (%(bad)s) can't be more than the %(quantity)s (%(all)s).") % {
+                        "defective": self._field_label("defective_qty"),
+                        "bad": complaint.defective_qty,
+                        "quantity": self._field_label("quantity"), "all": complaint.quantity})
+
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
 
     @api.model
     def create(self, vals):
-        self._check_quality_fields([name for name in QUALITY_FIELDS if vals.get(name)])
-        return super(AfterSalesComplaint, self).create(vals)
+        self._check_quality_fields([
+            name for name in QUALITY_FIELDS
+            if vals.get(name) and vals[name] != QUALITY_DEFAULTS.get(name)])
+        complaint = super(AfterSalesComplaint, self).create(vals)
+        complaint._after_quality_change(vals)
+        return complaint
 
     @api.multi
     def write(self, vals):
-        self._check_quality_fields([name for name in QUALITY_FIELDS if name in vals])
+        # a form sends the values it shows: only a change of quality's fields is quality's
+        self._check_quality_fields([
+            name for name in QUALITY_FIELDS
+            if name in vals and any(c._differs(c, name, vals[name]) for c in self)])
         if "state" in vals and not is_action_write(self.env):
             self._check_state_unchanged(vals["state"])
-        return super(AfterSalesComplaint, self).write(vals)
+        result = super(AfterSalesComplaint, self).write(vals)
+        self._after_quality_change(vals)
+        return result
+
+    @api.multi
+    def _after_quality_change(self, vals):
+        """What quality's assessment sets off: the investigation is recorded as done once the
+        cause and the responsibility are both known; a complaint whose path changes is
+        reported to the path's recipient."""
+        if {"cause", "responsibility"}.intersection(vals):
+            found = self.filtered(lambda c: c.cause and c.responsibility
+                                  and not c.date_investigated)
+            if found:
+                found._as_action().write({"date_investigated": fields.Datetime.now()})
+        if {"seriousness", "complaint_class"}.intersection(vals):
+            self._report_escalation()
 
     @api.multi
     def unlink(self):
@@ -382,6 +531,70 @@ class AfterSalesComplaint(models.Model):
         if problems:
             raise UserError("\n".join([_("Fill in first:")] + problems))
 
+    # ------------------------------------------------------------------
+    # the path: whom a complaint is reported to, who signs it off
+    # ------------------------------------------------------------------
+
+    @api.multi
+    def _path_recipient(self):
+        """The user a complaint of this path is reported to (empty for a filed one): the
+        company's management representative, else a user of the company holding exactly
+        the role (a deputy general manager who is not the general manager, an after-sales
+        manager who is not a deputy)."""
+        self.ensure_one()
+        role = PATH_RULES[self.path][0]
+        Users = self.env["res.users"]
+        if not role:
+            return Users
+        company = self.company_id.sudo()
+        if role == "management_rep":
+            user = self._company_user(company.after_sales_management_rep_id)
+            if not user:
+                raise UserError(_(
+                    "Complaint %(complaint)s must be reported to the management representative: "
+                    "set the %(setting)s of %(company)s first (After-Sales settings).") % {
+                        "complaint": self.name, "company": company.name,
+                        "setting": company._fields["after_sales_management_rep_id"]
+                        .get_description(self.env)["string"]})
+            return user
+        group, higher = ROLE_GROUPS[role]
+        members = self.env.ref(group).sudo().users - self.env.ref(higher).sudo().users
+        own = members.filtered(lambda u: u.company_id == company)
+        return self._company_user(own | members) or self._company_user(group=group)
+
+    @api.multi
+    def _report_escalation(self):
+        """Report each open complaint to its path's recipient, by a to-do activity, unless it
+        was reported to them already."""
+        path_labels = dict(self._fields["path"]._description_selection(self.env))
+        for complaint in self.filtered(lambda c: c.state in OPEN_STATES):
+            user = complaint._path_recipient()
+            if not user or user == complaint.reported_to_id:
+                continue
+            summary = _("%(path)s: complaint %(complaint)s") % {
+                "path": path_labels[complaint.path], "complaint": complaint.name}
+            deadline = complaint._local_date(complaint.investigation_deadline,
+                                             complaint.company_id)
+            complaint._schedule_activity("mail.mail_activity_data_todo", user, summary,
+                                         deadline or None)
+            complaint._as_action().write({"reported_to_id": user.id,
+                                          "date_reported": fields.Datetime.now()})
+        return True
+
+    @api.model
+    def _approval_steps(self):
+        """The general manager signs off the handling of every complaint that is not filed
+        (002-K §4.5: 总经理负责顾客抱怨处理的认可), before it is closed."""
+        return [
+            ApprovalStep("sign_off", _("General manager's sign-off"), "to_sign", "closed",
+                         GM_GROUP, user_field="signed_off_by_id", date_field="date_signed_off",
+                         reject_state="answered", reason_required=True,
+                         denied=_("Only the general manager signs off the handling of serious "
+                                  "complaints."),
+                         refused=_("These complaints are not waiting for the general "
+                                   "manager's sign-off: %s")),
+        ]
+
     @api.multi
     def _check_no_open_action(self):
         open_actions = self.mapped("action_ids")._filter_open()
@@ -414,12 +627,44 @@ class AfterSalesComplaint(models.Model):
     @api.multi
     @document_action
     def action_close(self):
+        """Close the handled complaints: quality files the minor ones itself; the others go to
+        the general manager's sign-off, which closes them."""
         self._check_transition("close", _("Close"))
         self._check_required(CLOSE_REQUIRED_FIELDS)
         self._check_no_open_action()
-        self._write_step({"state": "closed", "date_closed": fields.Datetime.now()})
+        filed = self.filtered(lambda c: not c.needs_sign_off)
+        if filed and not self._is_quality_user():
+            raise AccessError(_("Minor complaints are filed by quality: only the quality "
+                                "department or the after-sales manager closes %s.")
+                              % ", ".join(filed.mapped("name")))
+        if filed:
+            filed._write_step({"state": "closed", "date_closed": fields.Datetime.now()})
+            filed._create_callbacks()
+        to_sign = self - filed
+        if to_sign:
+            to_sign._write_step({"state": "to_sign", "reject_reason": False})
+            to_sign._sync_approval_activities()
+        return True
+
+    @api.multi
+    @document_action
+    def action_sign_off(self):
+        """The general manager signs the handling off: the complaint is closed."""
+        self._check_step("sign_off")
+        self._approve_step("sign_off", values={"date_closed": fields.Datetime.now()})
         self._create_callbacks()
         return True
+
+    @api.multi
+    @document_action
+    def action_refuse_sign_off(self, reason=None):
+        """The general manager sends the handling back, with the reason: the complaint is
+        answered again, to be completed and closed anew."""
+        return self._reject_step(reason)
+
+    @api.multi
+    def action_refuse_sign_off_wizard(self):
+        return self._open_reason_wizard("refuse_sign_off", _("Refuse Sign-off"))
 
     def _create_callbacks(self):
         """A closed complaint is followed by a complaint callback."""
@@ -496,3 +741,28 @@ class AfterSalesComplaint(models.Model):
         return self._window_action("after_sales_service.complaint_action_action",
                                    [("complaint_id", "=", self.id)],
                                    {"default_complaint_id": self.id})
+
+    # ------------------------------------------------------------------
+    # progress messages to the customer (及时向客户反馈投诉解决进程, 003-k §6.4.2d)
+    # ------------------------------------------------------------------
+
+    @api.multi
+    def action_send_progress(self):
+        """The mail composer with the progress message of the complaint, in the customer's
+        language; once sent it is a message of the complaint's chatter, mailed to the
+        customer."""
+        self.ensure_one()
+        template = self.env.ref("after_sales_service.mail_template_complaint_progress")
+        return {
+            "type": "ir.actions.act_window", "res_model": "mail.compose.message",
+            "view_mode": "form", "target": "new", "name": _("Progress to the Customer"),
+            "context": {"default_model": self._name, "default_res_id": self.id,
+                        "default_use_template": True, "default_template_id": template.id,
+                        "default_composition_mode": "comment", "force_email": True},
+        }
+
+    @api.multi
+    def action_view_return(self):
+        self.ensure_one()
+        return self._window_action("after_sales_service.return_action",
+                                   [("id", "=", self.return_id.id)], record=self.return_id)

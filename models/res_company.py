@@ -110,6 +110,7 @@ class ResCompany(models.Model):
             if not Rule.search_count([("company_id", "=", company.id)]):
                 for rule in Rule.search([("company_id", "=", source.id)]):
                     rule.copy({"company_id": company.id})
+            company._after_sales_copy_complaint_rules(source)
             if not Standard.search_count([("company_id", "=", company.id)]):
                 model = Standard.search([("company_id", "=", source.id)], limit=1)
                 if model and model.currency_id == company.currency_id:
@@ -226,6 +227,23 @@ class ResCompany(models.Model):
     def after_sales_visit_datetime(self, day, hour=9):
         """The moment (UTC string) `hour` o'clock on `day` in the company's time zone: when
         visits planned for a day start."""
+
+    # complaints: the management representative (管理者代表) serious complaints are reported
+    # to, and the company's own copy of the complaint time limits
+    after_sales_management_rep_id = fields.Many2one(
+        "res.users", "Management Representative",
+        help="Serious complaints are reported to this user (a to-do activity) when quality "
+             "assesses them (002-P §6.1).")
+
+    @api.multi
+    def _after_sales_copy_complaint_rules(self, source):
+        """A company without complaint rules gets a copy of those of `source`."""
+        Rule = self.env["after_sales.complaint.rule"].sudo().with_context(active_test=False)
+        for company in self:
+            if source and not Rule.search_count([("company_id", "=", company.id)]):
+                for rule in Rule.search([("company_id", "=", source.id)]):
+                    rule.copy({"company_id": company.id, "name": rule.name})
+        return True
         self.ensure_one()
         day = fields.Date.from_string(day) if isinstance(day, str) else day
         tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")

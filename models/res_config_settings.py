@@ -54,6 +54,10 @@ class ResConfigSettings(models.TransientModel):
     after_sales_callback_link_days = fields.Integer(
         related="company_id.after_sales_callback_link_days")
 
+    # complaints
+    after_sales_management_rep_id = fields.Many2one(
+        "res.users", related="company_id.after_sales_management_rep_id")
+
     # trips and expense claims (001-4 第三节-第五节)
     after_sales_trip_distance = fields.Float(related="company_id.after_sales_trip_distance")
     after_sales_expense_claim_weekday = fields.Selection(

@@ -648,3 +648,72 @@ class ReturnCase(models.Model):
                 else "account.invoice_form")
         return self._window_action("account.action_invoice_tree1", [("id", "in", invoices.ids)],
                                    record=invoices, form_view=form)
+
+    # ------------------------------------------------------------------ complaint (002-P §8.3)
+    # Sales raises the complaint handling form (客户投诉处理单) from the return receipt and
+    # sends it to quality: the complaint and the case link both ways.
+
+    # the warehouse and finance read the cases, not the complaints
+    complaint_ids = fields.One2many("after_sales.complaint", "return_id", "Complaints",
+                                    readonly=True, groups="after_sales_service.group_user")
+    complaint_count = fields.Integer("Complaints", compute="_compute_complaint_count",
+                                     groups="after_sales_service.group_user")
+
+    def _compute_complaint_count(self):
+        counts = self._count_by("after_sales.complaint", "return_id")
+        for case in self:
+            case.complaint_count = counts.get(case.id, 0)
+
+    def _done_receipt(self):
+        """The case's last validated receipt of the returned goods (empty when none)."""
+        self.ensure_one()
+        moves = self.env["stock.move"].sudo().search([
+            ("after_sales_return_id", "=", self.id), ("after_sales_disposition_id", "=", False),
+            ("state", "=", "done")], order="date desc, id desc")
+        return moves.mapped("picking_id")[:1].with_env(self.env)
+
+    def _prepare_complaint_vals(self, receipt):
+        self.ensure_one()
+        classes = {"quality": "quality", "human": "non_quality", "other": "other"}
+        delivered = self.picking_id.date_done
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "channel": "sales",
+            "request_id": self.request_id.id,
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "batch": self.lot_id.name or False,
+            "date_delivered": delivered and self._local_date(delivered, self.company_id),
+            "quantity": self.qty_received,
+            "defective_qty": self.qty_received,
+            "complaint_class": classes.get(self.defect_class, False),
+            "content": self.reason or _("Goods returned by the customer (%s).") % self.name,
+            "return_id": self.id,
+            "return_receipt_id": receipt.id,
+        }
+
+    @api.multi
+    @document_action
+    def action_raise_complaint(self):
+        """Raise the complaint of the case from its validated receipt (one per case: an
+        existing one is opened)."""
+        self.ensure_one()
+        self._check_department_user()
+        if self.complaint_ids:
+            return self.action_view_complaints()
+        receipt = self._done_receipt()
+        if not receipt:
+            raise UserError(_("Return case %s has no validated receipt yet: the complaint is "
+                              "raised from the receipt of the returned goods.") % self.name)
+        complaint = self.env["after_sales.complaint"].create(
+            self._prepare_complaint_vals(receipt))
+        self.message_post(body=_("Complaint %(complaint)s raised from receipt %(receipt)s.") % {
+            "complaint": complaint.name, "receipt": receipt.name}, subtype="mail.mt_note")
+        return self._window_action("after_sales_service.complaint_action", record=complaint)
+
+    @api.multi
+    def action_view_complaints(self):
+        return self._window_action("after_sales_service.complaint_action",
+                                   [("return_id", "in", self.ids)],
+                                   record=self.complaint_ids)

@@ -12,6 +12,7 @@ from . import money_report
 from . import report_forms
 from . import visit_report
 from . import statistics_xlsx
+from . import complaint_list
 from . import indicators
 from . import survey_result_report
 from . import quality_audit_report

@@ -27,8 +27,13 @@ class ComplaintReport(models.Model):
     complaint_class = fields.Selection(lambda self: self._selection_of("complaint_class"),
                                        "Class", readonly=True)
     severity = fields.Selection(lambda self: self._selection_of("severity"), readonly=True)
+    seriousness = fields.Selection(lambda self: self._selection_of("seriousness"),
+                                   readonly=True)
+    path = fields.Selection(lambda self: self._selection_of("path"), readonly=True)
     state = fields.Selection(lambda self: self._selection_of("state"), "Status", readonly=True)
     nbr_complaints = fields.Integer("Complaints", readonly=True)
+    nbr_investigated = fields.Integer("Investigated", readonly=True)
+    nbr_investigated_on_time = fields.Integer("Investigated on Time", readonly=True)
     nbr_answered = fields.Integer("Answered", readonly=True)
     nbr_answered_on_time = fields.Integer("Answered on Time", readonly=True)
     nbr_closed = fields.Integer("Closed", readonly=True)
@@ -57,8 +62,15 @@ class ComplaintReport(models.Model):
             c.channel,
             c.complaint_class,
             c.severity,
+            c.seriousness,
+            c.path,
             c.state,
             1 AS nbr_complaints,
+            CASE WHEN c.date_investigated IS NOT NULL THEN 1 ELSE 0 END AS nbr_investigated,
+            CASE WHEN c.date_investigated IS NOT NULL
+                  AND c.date_investigated <= COALESCE(c.investigation_deadline,
+                                                      c.date_investigated)
+                 THEN 1 ELSE 0 END AS nbr_investigated_on_time,
             CASE WHEN c.answer_date IS NOT NULL THEN 1 ELSE 0 END AS nbr_answered,
             CASE WHEN c.answer_date IS NOT NULL
                   AND c.answer_date <= COALESCE(c.answer_deadline, c.answer_date)

@@ -22,6 +22,7 @@ from . import test_demo
 from . import test_jobs
 from . import test_mail_intake
 from . import test_portal
+from . import test_complaint_path
 from . import test_training
 from . import test_assessment
 from . import test_time_rules

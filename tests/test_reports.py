@@ -375,6 +375,7 @@ class TestReportForms(ReportsCase):
             "after_sales_service.visit_report_customer": self.visit,
             "after_sales_service.callback_report": self.callback,
             "after_sales_service.complaint_handling_report": self.complaint,
+            "after_sales_service.complaint_list_report": self.complaint,
             "after_sales_service.complaint_reply_report": self.complaint,
             "after_sales_service.parts_order_report": self.order,
             "after_sales_service.return_ledger_report": self.case,
@@ -440,6 +441,9 @@ class TestReportForms(ReportsCase):
             return records.with_context(lang=lang)._report_title()
         if report_xmlid == "after_sales_service.complaint_reply_report":
             lang = records.partner_id.lang or lang
+        if report_xmlid == "after_sales_service.complaint_list_report":
+            titles[report_xmlid] = ("Complaints List", self.zh(
+                "after_sales_service.report_complaint_list", "Complaints List", "顾客投诉处理一览表"))
         english, chinese = titles[report_xmlid]
         return chinese if lang == "zh_CN" else english
 
