@@ -150,7 +150,7 @@ class TestMenus(AfterSalesCase):
                                      "expense_claim_menu", "expense_claim_purchasing_menu"]),
         ("after_sales_parts_menu", ["parts_order_menu", "old_part_menu"]),
         ("after_sales_callbacks_menu", ["callback_menu", "complaint_menu",
-                                       "complaint_action_menu"]),
+                                       "complaint_action_menu", "complaint_list_menu"]),
         ("after_sales_returns_menu", ["return_menu", "return_compensation_menu",
                                      "return_ledger_menu", "depot_repair_menu"]),
         ("after_sales_customer_menu", ["after_sales_customer_file_menu", "warranty_card_menu",
@@ -164,6 +164,7 @@ class TestMenus(AfterSalesCase):
         ("after_sales_quality_menu", [
             "survey_plan_menu", "survey_plan_line_menu", "survey_invitation_menu",
             "survey_result_report_menu", "quality_audit_menu", "quality_audit_report_menu",
+            "complaint_action_to_approve_menu",
             "recall_menu", "recall_task_menu"]),
         ("after_sales_reporting_menu", [
             "statistics_menu", "statistics_export_menu", "request_report_menu", "request_report_time_limits_menu",
@@ -171,7 +172,8 @@ class TestMenus(AfterSalesCase):
             "parts_issue_report_menu", "satisfaction_report_menu", "complaint_analysis_menu",
             "complaint_report_menu", "complaint_action_report_menu", "return_report_menu",
             "return_report_warranty_menu", "money_report_menu"]),
-        ("after_sales_config_menu", ["return_settings_menu", "sla_rule_menu", "team_menu",
+        ("after_sales_config_menu", ["return_settings_menu", "sla_rule_menu",
+                                    "complaint_rule_menu", "team_menu",
                                     "fee_standard_menu", "technician_qualification_menu",
                                     "qualification_type_menu", "callback_type_menu",
                                     "signature_step_menu"]),
