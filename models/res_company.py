@@ -227,6 +227,11 @@ class ResCompany(models.Model):
     def after_sales_visit_datetime(self, day, hour=9):
         """The moment (UTC string) `hour` o'clock on `day` in the company's time zone: when
         visits planned for a day start."""
+        self.ensure_one()
+        day = fields.Date.from_string(day) if isinstance(day, str) else day
+        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        local = tz.localize(datetime.combine(day, time(hour, 0)))
+        return fields.Datetime.to_string(local.astimezone(pytz.UTC).replace(tzinfo=None))
 
     # complaints: the management representative (管理者代表) serious complaints are reported
     # to, and the company's own copy of the complaint time limits
@@ -244,11 +249,6 @@ class ResCompany(models.Model):
                 for rule in Rule.search([("company_id", "=", source.id)]):
                     rule.copy({"company_id": company.id, "name": rule.name})
         return True
-        self.ensure_one()
-        day = fields.Date.from_string(day) if isinstance(day, str) else day
-        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
-        local = tz.localize(datetime.combine(day, time(hour, 0)))
-        return fields.Datetime.to_string(local.astimezone(pytz.UTC).replace(tzinfo=None))
 
     # ------------------------------------------------------------------ trips and claims
     # (001-4 第三节-第五节)
