@@ -15,7 +15,7 @@ PREFORK = --workers=$(WORKERS) --max-cron-threads=1 --longpolling-port=$(LONGPOL
 	--limit-time-cpu=600 --limit-time-real=1200 \
 	--load=web,queue_job --config=runtime/queue_job.conf
 
-.PHONY: setup db run test test-ui test-runtime odoo-suite ui-check screenshots bench bench-peers pot lint stop-db clean
+.PHONY: setup db run test test-ui test-runtime odoo-suite odoo-suite-deps ui-check screenshots bench bench-peers pot lint stop-db clean
 
 setup:
 	@bash runtime/setup.sh
@@ -50,6 +50,13 @@ test-runtime: setup
 odoo-suite: db
 	@$(PY) runtime/run_tests.py --fresh --db odoo_suite --install stock,account_invoicing \
 		--log .logs/odoo_suite.log --modules-report base,web,mail,product,stock,account
+
+## Odoo's own suites of the modules the addon added since (survey with website, mrp_repair with
+## sale, queue_job, web_responsive): installed together on a fresh database
+odoo-suite-deps: db
+	@$(PY) runtime/run_tests.py --fresh --db odoo_suite_deps \
+		--install survey,mrp_repair,queue_job,web_responsive --log .logs/odoo_suite_deps.log \
+		--modules-report survey,mrp_repair,website,portal,sale,sale_management,http_routing,web_editor,queue_job,web_responsive
 
 ## headless Chromium logs in and finds the After-Sales menu (needs `make run` serving)
 ui-check: db
