@@ -1117,8 +1117,10 @@ class Visit(models.Model):
     subsidy_step = fields.Integer("Subsidy Signature Waiting", readonly=True, copy=False,
                                   help="The position of the signature the subsidy waits for "
                                        "(0: none).")
-    subsidy_signature_ids = fields.One2many("after_sales.visit.signature", "visit_id",
-                                            "Subsidy Signatures", readonly=True, copy=False)
+    # our technicians' overtime: not shown to the service stations
+    subsidy_signature_ids = fields.One2many(
+        "after_sales.visit.signature", "visit_id", "Subsidy Signatures", readonly=True,
+        copy=False, groups="after_sales_service.group_technician,account.group_account_invoice")
     subsidy_refuse_reason = fields.Char("Subsidy Refusal Reason", readonly=True, copy=False)
     subsidy_waiting_for = fields.Char("Subsidy Waits For", compute="_compute_subsidy_waiting")
 

@@ -30,6 +30,9 @@ REPORT_VIEWS = (
     "after_sales_service.dashboard_view_form",  # not printed, but read every day
     "after_sales_service.visit_training_report_document",
     "after_sales_service.staff_assessment_report_document",
+    "after_sales_service.recall_document",
+    "after_sales_service.station_settlement_report_document",
+    "after_sales_service.report_complaint_list",
 )
 _PO_TERMS = {}
 # Qt's PDF writer gives each glyph the lowest code point the font maps to it: Noto Sans CJK SC
@@ -360,6 +363,14 @@ class TestReportForms(ReportsCase):
             "partner_id": cls.customer.id, "product_id": cls.heater.id, "product_qty": 1.0,
             "cause": "defect", "reason": "开机后熄火"})
         cls.fee_standard = cls.env["after_sales.fee.standard"].for_company(cls.company)
+        cls.recall = cls.env["after_sales.recall"].create({
+            "product_id": cls.heater.id, "reason": "温控器批次缺陷"})
+        station = cls.env["res.partner"].create({
+            "name": "苏州特约维修点", "is_company": True, "after_sales_is_station": True})
+        # an empty statement of a month (the settlement wizard makes them, as superuser)
+        cls.settlement = cls.env["after_sales.station.settlement"].create({
+            "station_id": station.id, "date_from": "2026-11-01", "date_to": "2026-11-30",
+            "company_id": cls.company.id})
         cls.assessment = cls.env["after_sales.staff.assessment"].create({
             "user_id": cls.user_technician.id, "date_from": "2026-11-01",
             "date_to": "2026-11-30", "comment": "到达及时"})
@@ -383,6 +394,8 @@ class TestReportForms(ReportsCase):
             "after_sales_service.statistics_pdf_report": statistics,
             "after_sales_service.visit_training_report": self.visit,
             "after_sales_service.staff_assessment_report": self.assessment,
+            "after_sales_service.recall_report": self.recall,
+            "after_sales_service.station_settlement_report": self.settlement,
         }
 
     def _html(self, user, report_xmlid, records):
@@ -434,6 +447,9 @@ class TestReportForms(ReportsCase):
                                                           "客户培训记录表"),
             "after_sales_service.staff_assessment_report": ("Staff Assessment Form",
                                                             "员工考核表"),
+            "after_sales_service.recall_report": ("Recall Record", "召回记录"),
+            "after_sales_service.station_settlement_report": (
+                "Service Station Monthly Settlement Statement", "服务站月度结算对账单"),
         }
         if report_xmlid == "after_sales_service.fee_standard_report":
             return records.with_context(lang=lang).name
