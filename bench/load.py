@@ -638,6 +638,10 @@ class Client(object):
                 "description": "负载测试：设备故障"}
         if in_warranty:
             vals["date_delivered"] = (datetime.utcnow() - timedelta(days=30)).strftime("%Y-%m-%d")
+        if category == "consultation":
+            # a consultation not answered on the spot is started with its promised answer date
+            vals["promised_answer_date"] = (datetime.utcnow() + timedelta(days=2)).strftime(
+                "%Y-%m-%d %H:%M:%S")
         request = self.create("user", "after_sales.request", vals, self.reference())
         self.action("user", "after_sales.request", "action_start", request,
                     ("in_progress", "waiting", "resolved", "closed"))
