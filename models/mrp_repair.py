@@ -169,14 +169,7 @@ class MrpRepair(models.Model):
         }
 
     def _after_sales_credit_account(self, product):
-        accounts = product.product_tmpl_id.with_context(
-            force_company=self.company_id.id).get_product_accounts()
-        account = (accounts.get("stock_output") if product.valuation == "real_time"
-                   else accounts.get("expense"))
-        if not account:
-            raise UserError(_("Set the expense and stock output accounts of product %s (or its "
-                              "category).") % product.display_name)
-        return account
+        return self.company_id.after_sales_warranty_credit_account(product)
 
     def _book_after_sales_warranty_cost(self):
         self.ensure_one()

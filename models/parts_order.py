@@ -551,17 +551,7 @@ class PartsOrder(models.Model):
         return True
 
     def _warranty_credit_account(self, product):
-        """The account the issued part's cost leaves: the stock output (interim) account when
-        Odoo values the product in real time (it already debited it against the stock
-        valuation), otherwise the product's expense account where its purchase was booked."""
-        accounts = product.product_tmpl_id.with_context(
-            force_company=self.company_id.id).get_product_accounts()
-        account = (accounts.get("stock_output") if product.valuation == "real_time"
-                   else accounts.get("expense"))
-        if not account:
-            raise UserError(_("Set the expense and stock output accounts of product %s (or its "
-                              "category).") % product.display_name)
-        return account
+        return self.company_id.after_sales_warranty_credit_account(product)
 
     def _prepare_warranty_move_vals(self, picking):
         """Journal entry of the parts issued free in warranty: debit warranty expense, credit

@@ -224,6 +224,22 @@ class ResCompany(models.Model):
         return journal
 
     @api.multi
+    def after_sales_warranty_credit_account(self, product):
+        """The account a part given in warranty leaves at its cost (outbound orders, depot
+        repairs): the stock output (interim) account when Odoo values the product in real
+        time (it already debited it against the stock valuation), otherwise the product's
+        expense account where its purchase was booked."""
+        self.ensure_one()
+        accounts = product.product_tmpl_id.with_context(
+            force_company=self.id).get_product_accounts()
+        account = (accounts.get("stock_output") if product.valuation == "real_time"
+                   else accounts.get("expense"))
+        if not account:
+            raise UserError(_("Set the expense and stock output accounts of product %s (or its "
+                              "category).") % product.display_name)
+        return account
+
+    @api.multi
     def after_sales_visit_datetime(self, day, hour=9):
         """The moment (UTC string) `hour` o'clock on `day` in the company's time zone: when
         visits planned for a day start."""
