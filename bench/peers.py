@@ -86,8 +86,11 @@ def prepare_database(db, peer_path):
     then the peers. Reused while the addon's code is the same, updated when it changed."""
     state = load_state()
     code = bench.code_hash()
+    # a new dependency of the addon is not installed by an update: a new template, a new database
+    template = dbtools.template_name(dbtools.manifest_depends())
     path = "--addons-path=%s" % addons_path(peer_path)
-    if state.get("db") == db and dbtools.exists(db) and state.get("peers"):
+    if state.get("db") == db and dbtools.exists(db) and state.get("peers") \
+            and state.get("template") == template:
         if state.get("code") != code:
             print("peers: addon changed, updating it in %s" % db, flush=True)
             bench.odoo_run(db, path, "-u", ADDON)
@@ -96,6 +99,8 @@ def prepare_database(db, peer_path):
         return
     print("peers: creating %s (template + %s, data, then %s)" % (db, ADDON, ", ".join(PEERS)),
           flush=True)
+    if dbtools.exists(db):
+        dbtools.drop(db)
     dbtools.create_from_template(db, dbtools.ensure_template(dbtools.manifest_depends()))
     bench.odoo_run(db, path, "-i", ADDON)
     n = STATS_SCALE
@@ -106,8 +111,11 @@ def prepare_database(db, peer_path):
     subprocess.run([sys.executable, "-c", "import sys; sys.path[:0] = %r; import peers; "
                     "peers.generate(%r, %r, %r)" % ([RUNTIME, os.path.dirname(__file__)], db,
                                                     peer_path, scale)], check=True)
-    bench.odoo_run(db, path, "-i", ",".join(PEERS))
-    save_state({"db": db, "code": code, "peers": True})
+    # mrp_repair is installed already when the addon depends on it (its depot repairs): an `-i`
+    # of an installed module would update the addon and replay its demo actions
+    peers = [name for name in PEERS if name not in dbtools.manifest_depends()]
+    bench.odoo_run(db, path, "-i", ",".join(peers))
+    save_state({"db": db, "code": code, "peers": True, "template": template})
 
 
 def generate(db, peer_path, scale):
@@ -263,6 +271,7 @@ class Flows(object):
         order.action_submit()
         order.action_approve()
         picking = order.picking_ids
+        picking.action_assign()  # the warehouse's Check Availability
         for line in picking.move_line_ids:
             line.qty_done = line.product_uom_qty
         picking.action_done()

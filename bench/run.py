@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -151,17 +152,46 @@ def generate(odoo, registry, scale):
         ref = reference_data(env, scale)
         print("bench: reference data in %.1f s" % (time.time() - t0), flush=True)
         params = dict(ref, start=start, span=span, **scale)
+        defaults = orm_defaults_in_columns(env)
         for label, sql in GENERATION:
             t0 = time.time()
             cr.execute("SELECT setseed(0.4242)")
             cr.execute(sql, params)
             print("bench: %-28s %8d rows  %5.1f s" % (label, cr.rowcount, time.time() - t0),
                   flush=True)
+        for table, column in defaults:
+            cr.execute('ALTER TABLE "%s" ALTER COLUMN "%s" DROP DEFAULT' % (table, column))
         cr.commit()
         old_isolation = cr._cnx.isolation_level
         cr._cnx.set_isolation_level(0)  # ANALYZE outside a transaction block
         cr.execute("ANALYZE")
         cr._cnx.set_isolation_level(old_isolation)
+
+
+def orm_defaults_in_columns(env):
+    """The generation's SQL names the columns it knows; a NOT NULL column another installed module
+    adds (sale's `sale_warn` on partners...) gets its ORM default as a column default meanwhile.
+    Returns the (table, column) pairs to drop the default from afterwards."""
+    cr = env.cr
+    cr.execute("""SELECT table_name, column_name FROM information_schema.columns
+                   WHERE table_schema = 'public' AND is_nullable = 'NO'
+                     AND column_default IS NULL AND column_name != 'id'""")
+    missing = set(cr.fetchall())
+    tables = set(re.findall(r"INSERT INTO (\w+)", " ".join(sql for _label, sql in GENERATION)))
+    done = []
+    for model in env.registry.values():
+        if model._abstract or not model._auto or model._table not in tables:
+            continue
+        for name, field in model._fields.items():
+            if (model._table, name) not in missing or not field.store or not field.default:
+                continue
+            value = env[model._name].default_get([name]).get(name)
+            if value is None or value is False and field.type != "boolean":
+                continue
+            cr.execute('ALTER TABLE "%s" ALTER COLUMN "%s" SET DEFAULT %%s'
+                       % (model._table, name), (value,))
+            done.append((model._table, name))
+    return done
 
 
 def reference_data(env, scale):
