@@ -421,7 +421,9 @@ def statistics_figures(env, rounds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="measured rounds (median)")
-    parser.add_argument("--db", default="as_bench_peers")
+    # a worktree's own bench database (named in its .bench/peers.json) is the default: another
+    # checkout's default would be dropped and made again under it
+    parser.add_argument("--db", default=load_state().get("db") or "as_bench_peers")
     parser.add_argument("--only", choices=("flows", "statistics", "jobs"))
     args = parser.parse_args()
     subprocess.run(["bash", os.path.join(RUNTIME, "pg.sh"), "start"], check=True)
