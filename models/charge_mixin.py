@@ -66,13 +66,19 @@ class ChargeMixin(models.AbstractModel):
             raise UserError(_("Set the receivable and payable accounts of %(partner)s in company "
                               "%(company)s.") % {"partner": partner.display_name,
                                                  "company": company.name})
+        # the lines' products in one recordset of the company: their accounts and taxes (company
+        # dependent) are read once for all of them, not once per line
+        products = self.env["product.product"].with_context(force_company=company.id).browse(
+            [line[0].id for line in lines])
+        products.mapped("product_tmpl_id.categ_id")  # the templates prefetched together
+        products = {product.id: product for product in products}
         return {
             "type": invoice_type, "partner_id": partner.id, "origin": origin,
             "account_id": account.id, "company_id": company.id, "journal_id": journal.id,
             "fiscal_position_id": fiscal_position.id,
             "invoice_line_ids": [(0, 0, dict(self._prepare_charge_line_vals(
-                line[0], line[1], line[2], line[3], invoice_type, company, fiscal_position,
-                journal, uom=line[4] if len(line) > 4 else None),
+                products[line[0].id], line[1], line[2], line[3], invoice_type, company,
+                fiscal_position, journal, uom=line[4] if len(line) > 4 else None),
                 **(line[5] if len(line) > 5 else {}))) for line in lines],
         }
 

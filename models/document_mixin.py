@@ -339,6 +339,35 @@ class DocumentMixin(models.AbstractModel):
         """Record an approval (a document whose approvals are lines overrides this)."""
         self.write(vals)
 
+    # ------------------------------------------------------------------ one message per step
+
+    def _step_tracking_start(self, fnames):
+        """Before a step that writes several things and makes other documents: the tracked
+        fields among `fnames` and their values now, for _post_step_message."""
+        tracked = self._get_tracked_fields(list(fnames))
+        return tracked, {record.id: {name: record[name] for name in tracked}
+                         for record in self}
+
+    def _post_step_message(self, tracking, bodies):
+        """One chatter message per document for a step, not one per field written and one per
+        document the step made: the changes of the tracked fields since
+        _step_tracking_start (the step wrote them with `mail_notrack`) with `bodies`
+        ({document id: what the step made, e.g. "transfer X, invoice Y"}). Subtypes and
+        tracking templates are the ones a tracked write would use."""
+        tracked, initial = tracking
+        changes = self._message_track_get_changes(tracked, initial) if tracked else {}
+        for record in self:
+            changed, values = changes.get(record.id, (set(), []))
+            body = bodies.get(record.id) or ""
+            if not (changed or body):
+                continue
+            subtype = changed and record._track_subtype(
+                {name: initial[record.id][name] for name in changed})
+            record.message_post(body=body, subtype=subtype or "mail.mt_note",
+                                tracking_value_ids=values)
+        if changes:
+            self._message_track_post_template(changes)
+
     @api.multi
     def _reject_step(self, reason=None, values=None):
         """Reject every document of the set at the step it waits for: the approving group of

@@ -91,6 +91,8 @@ class FeeStandard(models.Model):
         """Parts are charged at their cost plus the markup: one without a cost in the
         standard's company would be invoiced at 0.00, so charging it is refused."""
         self.ensure_one()
+        # the costs of all the parts read at once
+        products = products.with_context(force_company=self.company_id.id)
         free = products.filtered(lambda p: p.type != "service"
                                  and self.currency_id.is_zero(self._part_cost(p)))
         if free:

@@ -182,6 +182,7 @@ class PartsOrder(models.Model):
         for order in self:
             order.stock_warning = any(order.line_ids.mapped("stock_warning"))
 
+    @api.depends("picking_ids.state")
     def _compute_stock_info(self):
         """Number and status of the dispatch transfers (read as superuser: finance users see
         the status without stock rights)."""
@@ -284,14 +285,27 @@ class PartsOrder(models.Model):
     def action_approve(self):
         """售后服务部经理签字批准: the parts leave the store by a picking; out of warranty the
         customer invoice is drafted."""
-        self._check_step("approve")
+        step = self._check_step("approve")
         self._sync_chargeable()
         self._check_approval_conditions()
-        self._approve_step("approve", {"reject_reason": False})
-        self._create_pickings()
-        self.filtered("chargeable")._create_invoices()
+        # one message per order: who approved (tracked), the transfer and the draft invoice
+        tracking = self._step_tracking_start(
+            [name for name in (step.field, step.user_field, step.date_field) if name])
+        quiet = self.with_context(mail_notrack=True)
+        quiet._approve_step("approve", {"reject_reason": False})
+        pickings = quiet._create_pickings()
+        invoices = quiet.filtered("chargeable")._create_invoices()
+        self._post_step_message(tracking, {order.id: order._approval_message(
+            pickings.get(order.id), invoices.get(order.id)) for order in self})
         self.mapped("request_id").filtered("can_be_set_waiting").action_set_waiting("parts")
         return True
+
+    def _approval_message(self, picking, invoice):
+        body = _("Transfer %s created from the parts store.") % picking.name if picking else ""
+        if invoice:
+            body += " " + _("Draft customer invoice created (total %s).") % formatLang(
+                self.env, invoice.amount_total, currency_obj=invoice.currency_id)
+        return body.strip()
 
     def _sync_chargeable(self):
         """The service request's warranty decision, as it stands at approval, decides."""
@@ -398,13 +412,16 @@ class PartsOrder(models.Model):
         approvals of the same part would update the same stock quants and fail each other
         (the manager's approval, invoice and to-dos all retried). As superuser, since the
         warehouse handles it; it never issues more than the store holds."""
-        Picking = self.env["stock.picking"].sudo()
+        # the order's approval message names the transfer: no "created" note nor tracking of
+        # its initial values in the transfer's chatter (its origin names the order)
+        Picking = self.env["stock.picking"].sudo().with_context(mail_create_nolog=True,
+                                                                 mail_notrack=True)
+        pickings = {}
         for order in self:
             picking = Picking.create(order._prepare_picking_vals())
             picking.action_confirm()
-            order.message_post(body=_("Transfer %s created from the parts store.")
-                               % picking.name, subtype="mail.mt_note")
-        return True
+            pickings[order.id] = picking.with_env(self.env)
+        return pickings
 
     # ------------------------------------------------------------------ invoice
 
@@ -423,18 +440,17 @@ class PartsOrder(models.Model):
         return lines
 
     def _create_invoices(self):
-        """A draft customer invoice per order; finance validates it in accounting."""
+        """A draft customer invoice per order ({order id: invoice}); finance validates it in
+        accounting. The order's approval message tells it."""
+        invoices = {}
         for order in self:
-            invoice = order._create_charge_invoice(
+            invoices[order.id] = order._create_charge_invoice(
                 order.partner_id, order._prepare_invoice_lines(), order.name,
                 company=order.company_id, delivery=order.partner_shipping_id,
                 extra_vals={"user_id": order.user_id.id or self.env.uid,
                             "after_sales_parts_order_id": order.id,
                             "after_sales_request_id": order.request_id.id})
-            order.message_post(body=_("Draft customer invoice created (total %s).") % formatLang(
-                self.env, invoice.amount_total, currency_obj=invoice.currency_id),
-                subtype="mail.mt_note")
-        return True
+        return invoices
 
     # ------------------------------------------------------------------ picking done
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .field_triggers import many2one_ids, modified_narrowed
 
 
 class StockMove(models.Model):
@@ -21,6 +23,22 @@ class StockMove(models.Model):
         "after_sales.return.disposition", "Return Disposition", index=True, readonly=True,
         help="Empty on the receipt of the returned goods: its done quantity is the quantity "
              "received.")
+
+    @api.multi
+    def modified(self, fnames):
+        return modified_narrowed(self, fnames, super(StockMove, self).modified,
+                                 self._after_sales_trigger_ids)
+
+    def _after_sales_trigger_ids(self, field, path):
+        """A document of the addon computed from its moves (`move_ids`, the one2many of this
+        move's many2one): the moves name it, no search needed (see field_triggers)."""
+        if not field.model_name.startswith("after_sales.") or "." in path:
+            return None
+        one2many = self.env[field.model_name]._fields.get(path)
+        if not (one2many and one2many.type == "one2many"
+                and one2many.comodel_name == self._name):
+            return None
+        return many2one_ids(self, one2many.inverse_name)
 
     def _after_sales_reserve(self):
         """Reserve as far as the stock allows (the after-sales transfers reserved when they

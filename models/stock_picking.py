@@ -3,6 +3,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .field_triggers import many2one_ids, modified_narrowed
+
+# the return dispositions' transfers (their own, replacement and restock ones) are made by the
+# return case (return_disposition._prepare_picking_vals): they all name it
+DISPOSITION_PATHS = ("picking_id", "replacement_picking_id", "restock_picking_id")
+
 
 class StockPicking(models.Model):
     """Transfers of the after-sales process: parts issued for an outbound order (出库单) and the
@@ -28,6 +34,21 @@ class StockPicking(models.Model):
     # parts issued to or returned by a service station (its own stock location)
     after_sales_station_id = fields.Many2one("res.partner", "Service Station", index=True,
                                              readonly=True)
+
+    @api.multi
+    def modified(self, fnames):
+        return modified_narrowed(self, fnames, super(StockPicking, self).modified,
+                                 self._after_sales_trigger_ids)
+
+    def _after_sales_trigger_ids(self, field, path):
+        """A return disposition follows the state of its transfers, which all name their
+        return case: the transfers of no return case are no disposition's, no search needed
+        (see field_triggers)."""
+        if field.model_name != "after_sales.return.disposition" or path not in DISPOSITION_PATHS:
+            return None
+        if not many2one_ids(self, "after_sales_return_id"):
+            return set()
+        return None  # a return case's transfer: Odoo's search
 
     @api.multi
     def action_done(self):

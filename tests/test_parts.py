@@ -111,6 +111,7 @@ class TestPartsDispatch(TestPartsCommon):
         self.assertEqual(order.activity_ids.mapped("activity_type_id"), approval)
         self.assertFalse(order.picking_count)
 
+        before = order.message_ids
         order.sudo(self.user_manager).action_approve()
         self.assertEqual(order.state, "approved")
         self.assertEqual(order.approved_by_id, self.user_manager)
@@ -120,6 +121,17 @@ class TestPartsDispatch(TestPartsCommon):
         self.assertEqual(request.parts_order_count, 1)
 
         picking = order.picking_ids
+        # one message for the approval: who approved (tracked), the transfer and the invoice
+        order.invalidate_cache()
+        message = order.message_ids - before
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.author_id, self.user_manager.partner_id)
+        self.assertEqual(set(message.tracking_value_ids.mapped("field")),
+                         {"state", "approved_by_id"})
+        self.assertIn(picking.name, message.body)
+        self.assertIn("286.25", message.body)
+        # the transfer's chatter doesn't repeat it ("created" and its initial values)
+        self.assertFalse(picking.message_ids.filtered(lambda m: m.tracking_value_ids or m.body))
         self.assertEqual(len(picking), 1)
         self.assertEqual(picking.picking_type_id, self.warehouse.after_sales_parts_type_id)
         self.assertEqual(picking.picking_type_id.code, "outgoing")
