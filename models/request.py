@@ -259,6 +259,61 @@ class Request(models.Model):
             raise UserError(_("A request that has been worked on can't be deleted: cancel it."))
         return super(Request, self).unlink()
 
+    # A request being inserted has no visits, outbound orders, compensations or activities
+    # yet: Odoo 11 still searches, for every field it stores, the records depending on it
+    # through their many2one (six searches always finding nothing) and reads the activities
+    # to store the next activity deadline (none). While it is inserted (Odoo's _create), those
+    # are skipped, unless its values create such records (one2many commands).
+
+    @api.model
+    def _create(self, vals):
+        if any(self._fields[name].type == "one2many" and value for name, value in vals.items()
+               if name in self._fields and name != "message_follower_ids"):
+            return super(Request, self)._create(vals)
+        envs = self.env.all
+        saved = getattr(envs, "after_sales_new_requests", None)
+        envs.after_sales_new_requests = {"ids": None}
+        try:
+            return super(Request, self)._create(vals)
+        finally:
+            envs.after_sales_new_requests = saved
+
+    @api.multi
+    def modified(self, fnames):
+        new = getattr(self.env.all, "after_sales_new_requests", None)
+        if new is not None and self._ids:
+            if new["ids"] is None:  # the first call of Odoo's _create, right after its INSERT
+                new["ids"] = frozenset(self._ids)
+            if new["ids"].issuperset(self._ids):
+                # an attribute of this recordset only: the registry's triggers stay as they are
+                self._field_triggers = {
+                    self._fields[name]: [
+                        (target, path)
+                        for target, path in type(self)._field_triggers[self._fields[name]]
+                        if not self._new_record_trigger(target, path)]
+                    for name in fnames}
+                try:
+                    return super(Request, self).modified(fnames)
+                finally:
+                    del self._field_triggers
+        return super(Request, self).modified(fnames)
+
+    def _new_record_trigger(self, target, path):
+        """Whether the trigger (target field, path) has nothing to do on a request being
+        inserted: records reaching it through many2one fields only (none yet), or a stored
+        related field through its one2many (empty, stored empty)."""
+        if path == "id":
+            related = target.related or ()
+            first = related and self._fields.get(related[0])
+            return bool(target.store and first and first.type == "one2many")
+        model = self.env[target.model_name]
+        for name in path.split("."):
+            field = model._fields.get(name)
+            if not field or field.type != "many2one":
+                return False
+            model = self.env[field.comodel_name]
+        return model._name == self._name
+
     @api.model
     def _is_station_user(self):
         user = self.env.user
@@ -324,6 +379,9 @@ class Request(models.Model):
         deliveries = self._delivery_dates_by_lot(from_stock.mapped("lot_id"),
                                                  from_stock.mapped("company_id"))
         now = fields.Datetime.now()
+        # the customers and the companies' partners (time zones, areas) in one read
+        self.env["res.partner"].sudo().browse(set(self.mapped("partner_id").ids) | set(
+            self.mapped("company_id").sudo().mapped("partner_id").ids)).mapped("tz")
         days = {request.id: self._local_date(request.date_received or now, request.company_id)
                 for request in self}
         contracts = self._covering_contracts(days)
@@ -382,8 +440,8 @@ class Request(models.Model):
             return card.warranty_end, _("Warranty card %(card)s: valid until %(end)s") % {
                 "card": card.name, "end": card.warranty_end}
         delivered = self.date_delivered or deliveries.get((self.company_id.id, self.lot_id.id))
-        months = self.product_id.product_tmpl_id.after_sales_warranty_months
         if delivered and self.product_id:
+            months = self.product_id.product_tmpl_id.after_sales_warranty_months
             end = fields.Date.to_string(fields.Date.from_string(delivered)
                                         + relativedelta(months=months) - timedelta(days=1))
             source = _("delivered") if self.date_delivered else _("delivered (stock)")
