@@ -602,16 +602,14 @@ class DocumentMixin(models.AbstractModel):
         notified = self.browse()
         if self.env.context.get("install_mode") or not self:
             return notified
-        template = self.env.ref(template_xmlid)
+        template = None
         for record in self.sudo():
+            if not record._customer_reachable():
+                continue
             company = record._document_company()
             if setting and not company[setting]:
                 continue
-            customer = record.partner_id.commercial_partner_id
-            followers = record.message_partner_ids.filtered(
-                lambda p: p.email and p.commercial_partner_id == customer)
-            if not record.partner_id.email and not followers:
-                continue
+            template = template or self.env.ref(template_xmlid)
             if not (company.email or self.env.user.email):
                 record.message_post(body=_(
                     "The customer was not sent \"%s\": the company has no e-mail "
@@ -621,6 +619,26 @@ class DocumentMixin(models.AbstractModel):
                                               message_type="comment")
             notified |= record
         return notified.with_env(self.env)
+
+    def _customer_reachable(self):
+        """Whether the customer of this document has an e-mail address, or one of the
+        document's followers of the customer's company has: one query on the document's row,
+        instead of reading the document, its followers and their partners again (its chatter
+        was just written, which drops them from the cache)."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT 1
+              FROM {table} document
+              JOIN res_partner customer ON customer.id = document.partner_id
+             WHERE document.id = %(id)s
+               AND (COALESCE(customer.email, '') != '' OR EXISTS (
+                    SELECT 1 FROM mail_followers follower
+                      JOIN res_partner partner ON partner.id = follower.partner_id
+                     WHERE follower.res_model = %(model)s AND follower.res_id = document.id
+                       AND COALESCE(partner.email, '') != ''
+                       AND partner.commercial_partner_id = customer.commercial_partner_id))
+        """.format(table=self._table), {"model": self._name, "id": self.id})
+        return bool(self.env.cr.fetchone())
 
 
 class DocumentLine(models.AbstractModel):

@@ -34,6 +34,9 @@ CHANNEL_MAP = {"hotline": "hotline", "web": "web", "mail": "mail", "sales": "sal
 # the warranty decision (computed) and the manager's override of it (typed, by the manager only)
 WARRANTY_FIELDS = ("warranty_card_id", "warranty_end", "in_warranty", "warranty_reason")
 OVERRIDE_FIELDS = ("warranty_override", "warranty_override_reason")
+# what a new request's values decide (computed before its INSERT, see Request._create)
+DECIDED_FIELDS = WARRANTY_FIELDS + ("sla_rule_id", "response_deadline", "resolve_deadline",
+                                    "risk_date")
 # the portal form (views/portal_templates.xml): the texts a customer types, the kinds of
 # service a customer asks for, and the photos taken
 PORTAL_TEXT_FIELDS = ("description", "contact_name", "phone", "site_address", "project_name",
@@ -259,6 +262,85 @@ class Request(models.Model):
             raise UserError(_("A request that has been worked on can't be deleted: cancel it."))
         return super(Request, self).unlink()
 
+    # A request being inserted has no visits, outbound orders, compensations or activities
+    # yet: Odoo 11 still searches, for every field it stores, the records depending on it
+    # through their many2one (six searches always finding nothing) and reads the activities
+    # to store the next activity deadline (none); and it stores the warranty decision and the
+    # time limits by two UPDATEs after the INSERT. While a request is inserted (Odoo's
+    # _create), its decision and time limits are computed from its values (with their
+    # defaults) and inserted with it, and those searches and recomputations are skipped,
+    # unless its values create records pointing to it (one2many commands).
+
+    @api.model
+    def _create(self, vals):
+        if any(self._fields[name].type == "one2many" and value for name, value in vals.items()
+               if name in self._fields and name != "message_follower_ids"):
+            return super(Request, self)._create(vals)
+        vals.update(self._prepare_decided_vals(vals))
+        envs = self.env.all
+        saved = getattr(envs, "after_sales_new_requests", None)
+        envs.after_sales_new_requests = {"ids": None}
+        try:
+            return super(Request, self)._create(vals)
+        finally:
+            envs.after_sales_new_requests = saved
+
+    @api.model
+    def _prepare_decided_vals(self, vals):
+        """The warranty decision and the time limits (DECIDED_FIELDS) of a request with
+        these values, computed by their compute methods on a new record."""
+        draft = self.new({name: value for name, value in vals.items()
+                          if name in self._fields
+                          and self._fields[name].type not in ("one2many", "many2many")})
+        return draft._convert_to_write({name: draft[name] for name in DECIDED_FIELDS})
+
+    @api.multi
+    def modified(self, fnames):
+        new = getattr(self.env.all, "after_sales_new_requests", None)
+        if new is not None and self._ids:
+            if new["ids"] is None:  # the first call of Odoo's _create, right after its INSERT
+                new["ids"] = frozenset(self._ids)
+            if new["ids"].issuperset(self._ids):
+                # an attribute of this recordset only: the registry's triggers stay as they are
+                self._field_triggers = {self._fields[name]: self._new_record_triggers(name)
+                                        for name in fnames}
+                try:
+                    return super(Request, self).modified(fnames)
+                finally:
+                    del self._field_triggers
+        return super(Request, self).modified(fnames)
+
+    def _new_record_triggers(self, name):
+        """The triggers of field `name` left to run on a request being inserted (kept by
+        field in the model's class, which is the registry's)."""
+        cls = type(self)
+        if "_after_sales_new_triggers" not in cls.__dict__:
+            cls._after_sales_new_triggers = {}
+        kept = cls._after_sales_new_triggers.get(name)
+        if kept is None:
+            kept = cls._after_sales_new_triggers[name] = [
+                (target, path) for target, path in cls._field_triggers[self._fields[name]]
+                if not self._new_record_trigger(target, path)]
+        return kept
+
+    def _new_record_trigger(self, target, path):
+        """Whether the trigger (target field, path) has nothing to do on a request being
+        inserted: records reaching it through many2one fields only (none yet), a stored
+        related field through its one2many (empty, stored empty), a decided field (inserted
+        computed, see _prepare_decided_vals)."""
+        if path == "id":
+            related = target.related or ()
+            first = related and self._fields.get(related[0])
+            return target.name in DECIDED_FIELDS or bool(
+                target.store and first and first.type == "one2many")
+        model = self.env[target.model_name]
+        for name in path.split("."):
+            field = model._fields.get(name)
+            if not field or field.type != "many2one":
+                return False
+            model = self.env[field.comodel_name]
+        return model._name == self._name
+
     @api.model
     def _is_station_user(self):
         user = self.env.user
@@ -324,6 +406,9 @@ class Request(models.Model):
         deliveries = self._delivery_dates_by_lot(from_stock.mapped("lot_id"),
                                                  from_stock.mapped("company_id"))
         now = fields.Datetime.now()
+        # the customers and the companies' partners (time zones, areas) in one read
+        self.env["res.partner"].sudo().browse(set(self.mapped("partner_id").ids) | set(
+            self.mapped("company_id").sudo().mapped("partner_id").ids)).mapped("tz")
         days = {request.id: self._local_date(request.date_received or now, request.company_id)
                 for request in self}
         contracts = self._covering_contracts(days)
@@ -382,8 +467,8 @@ class Request(models.Model):
             return card.warranty_end, _("Warranty card %(card)s: valid until %(end)s") % {
                 "card": card.name, "end": card.warranty_end}
         delivered = self.date_delivered or deliveries.get((self.company_id.id, self.lot_id.id))
-        months = self.product_id.product_tmpl_id.after_sales_warranty_months
         if delivered and self.product_id:
+            months = self.product_id.product_tmpl_id.after_sales_warranty_months
             end = fields.Date.to_string(fields.Date.from_string(delivered)
                                         + relativedelta(months=months) - timedelta(days=1))
             source = _("delivered") if self.date_delivered else _("delivered (stock)")

@@ -80,20 +80,39 @@ class SlaRule(models.Model):
     def _find(self, company, priority, category, team=None, state=None, city=None):
         """The most specific active rule of the company matching the request: each dimension
         set on a rule (city, state, team, category, priority) must match, and the rule with
-        the most specific dimensions wins (see SPECIFICITY); then the sequence."""
-        # the request's company decides, whichever company the user works in now
-        rules = self.sudo().search([("company_id", "=", company.id),
-                                    ("priority", "in", [priority, False]),
-                                    ("category", "in", [category, False]),
-                                    ("team_id", "in", [team.id if team else False, False])])
+        the most specific dimensions wins (see SPECIFICITY); then the sequence. One query for
+        the candidates and whether their areas match (instead of a search and reads of
+        their states and dimensions); as superuser, the request's company decides, whichever
+        company the user works in now."""
+        self.env.cr.execute("""
+            SELECT rule.id, rule.city, rule.priority IS NOT NULL, rule.category IS NOT NULL,
+                   rule.team_id IS NOT NULL,
+                   EXISTS (SELECT 1 FROM after_sales_sla_rule_res_country_state_rel area
+                            WHERE area.after_sales_sla_rule_id = rule.id),
+                   EXISTS (SELECT 1 FROM after_sales_sla_rule_res_country_state_rel area
+                            WHERE area.after_sales_sla_rule_id = rule.id
+                              AND area.res_country_state_id = %(state)s)
+              FROM after_sales_sla_rule rule
+             WHERE rule.active AND rule.company_id = %(company)s
+               AND (rule.priority = %(priority)s OR rule.priority IS NULL)
+               AND (rule.category = %(category)s OR rule.category IS NULL)
+               AND (rule.team_id = %(team)s OR rule.team_id IS NULL)
+             ORDER BY rule.sequence, rule.id
+        """, {
+            "company": company.id, "priority": priority or None, "category": category or None,
+            "team": team.id if team else None, "state": state.id if state else None})
         city = (city or "").strip().lower()
-        best, best_score = self.browse(), -1
-        for rule in rules:
-            if rule.state_ids and (not state or state not in rule.state_ids):
+        best, best_score = None, -1
+        for (rule_id, rule_city, has_priority, has_category, has_team, has_states,
+             in_states) in self.env.cr.fetchall():
+            if has_states and not in_states:
                 continue
-            if rule.city and rule.city.strip().lower() != city:
+            if rule_city and rule_city.strip().lower() != city:
                 continue
-            score = sum(weight for name, weight in SPECIFICITY if rule[name])
+            # the dimensions set on the rule, in the order of SPECIFICITY
+            present = (rule_city, has_states, has_team, has_category, has_priority)
+            score = sum(weight for (_name, weight), is_set in zip(SPECIFICITY, present)
+                        if is_set)
             if score > best_score:
-                best, best_score = rule, score
-        return best
+                best, best_score = rule_id, score
+        return self.sudo().browse(best) if best else self.browse()

@@ -223,6 +223,52 @@ class TestTimeLimits(TestRequestCommon):
         hours = self.company.after_sales_working_hours(FRIDAY + " 15:00:00", "2026-11-24 10:00:00")
         self.assertAlmostEqual(hours, 4.0)  # Fri 15-17, Mon holiday, Tue 8-10
 
+    def test_part_day_leave_skipped(self):
+        # Tuesday 10:00-12:00 off: 16 h = Fri 15-17 (2), Tue 8-10 and 13-17 (6), Wed (8)
+        self.env["resource.calendar.leaves"].create({
+            "name": "Staff meeting", "calendar_id": self.calendar.id, "tz": "UTC",
+            "date_from": "2026-11-24 10:00:00", "date_to": "2026-11-24 12:00:00"})
+        request = self._request(date_received=FRIDAY + " 15:00:00")
+        self.assertEqual(request.resolve_deadline, "2026-11-25 17:00:00")
+        self.assertEqual(request.risk_date, "2026-11-25 12:00:00")  # 12 h: Wed 8-12
+        hours = self.company.after_sales_working_hours(FRIDAY + " 15:00:00", "2026-11-24 14:00:00")
+        self.assertAlmostEqual(hours, 5.0)  # Fri 15-17, Tue 8-10 and 13-14
+
+    def test_new_request_stores_what_a_recomputation_decides(self):
+        """A new request's warranty decision and time limits are inserted with it: the same
+        as computing them again on the stored request."""
+        self.env["after_sales.warranty.card"].create({
+            "lot_id": self.lot.id, "partner_id": self.customer.id,
+            "product_id": self.product.id, "date_delivered": "2026-06-01",
+            "after_sales_warranty_months": 12})
+        request = self._request(date_received=FRIDAY + " 15:00:00", lot_id=self.lot.id,
+                                priority="1")
+        names = ["warranty_card_id", "warranty_end", "in_warranty", "warranty_reason",
+                 "sla_rule_id", "response_deadline", "resolve_deadline", "risk_date"]
+        inserted = request.read(names)[0]
+        self.assertTrue(inserted["in_warranty"])
+        self.assertEqual(inserted["resolve_deadline"], "2026-11-21 15:00:00")
+        request._recompute_warranty()
+        computed = request._field_computed[request._fields["sla_rule_id"]]
+        request.invalidate_cache([field.name for field in computed], request.ids)
+        for field in computed:
+            self.env.add_todo(field, request)
+        request.recompute()
+        request.invalidate_cache()
+        self.assertEqual(request.read(names)[0], inserted)
+
+    def test_new_request_with_visits_marks_them(self):
+        """A request created with records pointing to it (one2many values) still recomputes
+        what they store from it: its visit copies its warranty decision."""
+        request = self._request(user=self.env.user, visit_ids=[(0, 0, {
+            "partner_id": self.customer.id, "purpose": "repair",
+            "date_planned": FRIDAY + " 09:00:00"})])
+        visit = request.visit_ids
+        self.assertEqual(len(visit), 1)
+        self.assertEqual(visit.in_warranty, request.in_warranty)
+        self.assertIn(request.name, visit.warranty_reason)
+        self.assertIn(request.warranty_reason, visit.warranty_reason)
+
 
 class TestTimeLimitJob(TestRequestCommon):
 
