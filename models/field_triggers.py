@@ -11,7 +11,8 @@ trigger to Odoo."""
 
 def many2one_ids(records, fname):
     """The ids many2one `fname` of `records` points to: from the cache, the records missing
-    there in one query (never a read that would recompute pending fields)."""
+    there in one query (not a read: that would also read, and recompute, their other
+    fields), whose values are then cached."""
     field = records._fields[fname]
     cache = records.env.cache
     missing = set(cache.get_missing_ids(records, field))
@@ -20,9 +21,14 @@ def many2one_ids(records, fname):
         if record.id not in missing:
             ids.update(cache.get_value(record, field, ()))
     if missing:
-        records.env.cr.execute('SELECT DISTINCT "%s" FROM "%s" WHERE id IN %%s AND "%s" IS NOT NULL'
-                               % (fname, records._table, fname), (tuple(missing),))
-        ids.update(row[0] for row in records.env.cr.fetchall())
+        records.env.cr.execute('SELECT id, "%s" FROM "%s" WHERE id IN %%s'
+                               % (fname, records._table), (tuple(missing),))
+        for record_id, value in records.env.cr.fetchall():
+            if value:
+                ids.add(value)
+            # kept as a read keeps it: the next trigger of the same records needs no query
+            record = records.browse(record_id)
+            cache.set(record, field, field.convert_to_cache(value or False, record))
     return ids
 
 
