@@ -34,8 +34,8 @@ class ChargeMixin(models.AbstractModel):
     def _prepare_charge_line_vals(self, product, quantity, price_unit, name, invoice_type,
                                   company, fiscal_position, journal, uom=None):
         customer = invoice_type in ("out_invoice", "out_refund")
-        account = self.env["account.invoice.line"].get_invoice_line_account(
-            invoice_type, product.with_context(force_company=company.id), fiscal_position,
+        account = self._charge_line_account(
+            product.with_context(force_company=company.id), invoice_type, fiscal_position,
             company) or (journal.default_credit_account_id if customer
                          else journal.default_debit_account_id)
         if not account:
@@ -51,6 +51,20 @@ class ChargeMixin(models.AbstractModel):
             "quantity": quantity, "price_unit": price_unit, "uom_id": (uom or product.uom_id).id,
             "account_id": account.id, "invoice_line_tax_ids": [(6, 0, taxes.ids)],
         }
+
+    @api.model
+    def _charge_line_account(self, product, invoice_type, fiscal_position, company):
+        """The account of an invoice line of `product`, Odoo's (get_invoice_line_account). A
+        customer's line takes the product's income account (account's
+        _get_product_accounts), read alone: Odoo's lookup also reads the stock accounts
+        stock_account adds, a dozen property reads a customer invoice line never uses."""
+        if invoice_type not in ("out_invoice", "out_refund"):
+            return self.env["account.invoice.line"].get_invoice_line_account(
+                invoice_type, product, fiscal_position, company)
+        template = product.product_tmpl_id
+        account = template.property_account_income_id \
+            or template.categ_id.property_account_income_categ_id
+        return fiscal_position.map_account(account) if account else account
 
     @api.model
     def _prepare_charge_invoice_vals(self, partner, lines, origin, invoice_type="out_invoice",
@@ -72,10 +86,18 @@ class ChargeMixin(models.AbstractModel):
             [line[0].id for line in lines])
         products.mapped("product_tmpl_id.categ_id")  # the templates prefetched together
         products = {product.id: product for product in products}
+        # what Odoo's create would otherwise find by running the partner's and the journal's
+        # onchanges on a draft copy of the invoice and its lines (account.invoice.create)
+        payment_term = (accounts.property_payment_term_id if invoice_type.startswith("out")
+                        else accounts.property_supplier_payment_term_id)
+        bank = partner.bank_ids[:1] if invoice_type in ("in_invoice", "out_refund") \
+            else partner.bank_ids.browse()
         return {
             "type": invoice_type, "partner_id": partner.id, "origin": origin,
             "account_id": account.id, "company_id": company.id, "journal_id": journal.id,
-            "fiscal_position_id": fiscal_position.id,
+            "fiscal_position_id": fiscal_position.id, "payment_term_id": payment_term.id,
+            "partner_bank_id": bank.id,
+            "currency_id": (journal.currency_id or company.currency_id).id,
             "invoice_line_ids": [(0, 0, dict(self._prepare_charge_line_vals(
                 products[line[0].id], line[1], line[2], line[3], invoice_type, company,
                 fiscal_position, journal, uom=line[4] if len(line) > 4 else None),

@@ -92,6 +92,44 @@ class TestPartsCommon(AfterSalesCase):
 
 class TestPartsDispatch(TestPartsCommon):
 
+    def test_invoice_values_as_odoo_finds_them(self):
+        """The draft invoice carries what Odoo's own invoice form would find for the customer
+        and the parts: receivable, payment term, currency, fiscal position; each line the
+        income account of its product (or of its category) mapped by the fiscal position."""
+        term = self.env.ref("account.account_payment_term_15days")
+        income = self.env["account.account"].create({
+            "code": "600199", "name": "配件收入 (test)",
+            "user_type_id": self.env.ref("account.data_account_type_revenue").id})
+        mapped = self.env["account.account"].create({
+            "code": "600198", "name": "配件收入 出口 (test)",
+            "user_type_id": self.env.ref("account.data_account_type_revenue").id})
+        position = self.env["account.fiscal.position"].create({
+            "name": "出口 (test)", "account_ids": [(0, 0, {"account_src_id": income.id,
+                                                          "account_dest_id": mapped.id})]})
+        self.customer.write({"property_payment_term_id": term.id,
+                             "property_account_position_id": position.id})
+        self.thermostat.property_account_income_id = income
+        order = self._approved(self._order(request=self._request(in_warranty=False)))
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.account_id, self.customer.property_account_receivable_id)
+        self.assertEqual(invoice.payment_term_id, term)
+        self.assertEqual(invoice.fiscal_position_id, position)
+        self.assertEqual(invoice.currency_id, self.company.currency_id)
+        self.assertFalse(invoice.partner_bank_id)
+        accounts = {line.product_id: line.account_id for line in invoice.invoice_line_ids}
+        self.assertEqual(accounts[self.thermostat], mapped)
+        category_income = self.element.categ_id.property_account_income_categ_id
+        self.assertTrue(category_income)
+        self.assertEqual(accounts[self.element], category_income)
+        # and Odoo's own lookup agrees for every line
+        Line = self.env["account.invoice.line"]
+        for line in invoice.invoice_line_ids:
+            self.assertEqual(line.account_id, Line.get_invoice_line_account(
+                "out_invoice", line.product_id, position, self.company))
+        invoice.sudo(self.user_finance).action_invoice_open()
+        self.assertEqual(invoice.state, "open")
+        self.assertTrue(invoice.date_due > invoice.date_invoice)
+
     def test_out_of_warranty_dispatch_invoiced(self):
         request = self._request(in_warranty=False)
         order = self._order(request=request)
