@@ -405,9 +405,9 @@ class DocumentMixin(models.AbstractModel):
         neither the requester (who created the document, or the user asking now) nor the
         technical administrator; either of them only when nobody else can approve. The
         group's members are read once for the whole set."""
-        members = self.env.ref(step.group).sudo().users.filtered("active")
+        members = self._ref(step.group).sudo().users.filtered("active")
         # users of other companies are read too
-        admin = self.env.ref("base.user_root")
+        admin = self.env["res.users"].browse(SUPERUSER_ID)
         out = {}
         for record in self:
             company = record._document_company().sudo()
@@ -434,7 +434,7 @@ class DocumentMixin(models.AbstractModel):
             lambda u: u.active and company in u.company_ids)
         if candidates or not group:
             return candidates[:1].with_env(self.env)
-        members = self.env.ref(group).sudo().users.filtered(
+        members = self._ref(group).sudo().users.filtered(
             lambda u: u.active and company in u.company_ids)
         return (members.filtered(lambda u: u.company_id == company) or members)[:1] \
             .with_env(self.env)
@@ -451,7 +451,7 @@ class DocumentMixin(models.AbstractModel):
         (state, who, when) already tells the chatter what happened."""
         if not self._approval_activity or "activity_ids" not in self._fields:
             return True
-        activity_type = self.env.ref(self._approval_activity)
+        activity_type = self._ref(self._approval_activity)
         missing = []  # (document, summary, step) of the to-dos to schedule
         for record in self:
             current = record.sudo().activity_ids.filtered(
@@ -479,12 +479,20 @@ class DocumentMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ helpers
 
+    def _ref(self, xmlid):
+        """The record of an XML id of the data (a group, an activity type, a product), as
+        env.ref without its query checking that the record exists: ir.model.data caches the
+        XML id's model and id, the record is only read when used."""
+        model, res_id = self.env["ir.model.data"].xmlid_to_res_model_res_id(
+            xmlid, raise_if_not_found=True)
+        return self.env[model].browse(res_id)
+
     @api.multi
     def _schedule_activity(self, activity_xmlid, user, summary, date_deadline=None):
         """A to-do of type `activity_xmlid` for `user` on each document of the set. A document
         of a company `user` does not work for gets no to-do but a note in its chatter: its
         to-dos never go to another company's users."""
-        activity_type = self.env.ref(activity_xmlid)
+        activity_type = self._ref(activity_xmlid)
         model_id = self.env["ir.model"]._get_id(self._name)
         deadline = date_deadline or fields.Date.context_today(self)
         Activity = self.env["mail.activity"].sudo()

@@ -260,7 +260,7 @@ class PartsOrder(models.Model):
         """The manager leading the request's team when they work for the order's company and
         did not prepare it, else a manager of the company (see the mixin)."""
         out = super(PartsOrder, self)._approval_users(step)
-        managers = self.env.ref(step.group).sudo().users
+        managers = self._ref(step.group).sudo().users
         for order in self:
             leader = order._company_user(order.request_id.team_id.leader_id)
             if leader and leader in managers and leader not in (
@@ -435,7 +435,7 @@ class PartsOrder(models.Model):
         postage = standard.postage_price(self.shipping_method)
         if postage:
             method = dict(self._fields["shipping_method"]._description_selection(self.env))
-            lines.append((self.env.ref("after_sales_service.product_postage"), 1.0, postage,
+            lines.append((self._ref("after_sales_service.product_postage"), 1.0, postage,
                           _("Postage (%s)") % method[self.shipping_method]))
         return lines
 

@@ -160,6 +160,9 @@ class PartsOrderLine(models.Model):
             company = line.order_id.company_id or self.env.user.company_id
             if company not in standards:
                 standards[company] = Standard.for_company(company)
+                # the costs of the parts of all the lines in this company, read at once
+                self.mapped("product_id").with_context(force_company=company.id).mapped(
+                    "standard_price")
             price = standards[company].part_price(
                 line.product_id.with_context(force_company=company.id)) if line.product_id else 0.0
             if line.product_uom_id and line.product_id:
