@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 APPROVAL_ACTIVITY = "after_sales_service.mail_activity_type_approval"
 ACTION_KEY = "after_sales_action"
+DEFER_CHECKS_KEY = "after_sales_defer_checks"  # the model whose checks its caller makes
 
 
 class _ActionMark(object):
@@ -132,6 +133,51 @@ class DocumentMixin(models.AbstractModel):
         self._check_direct_write(vals)
         return super(DocumentMixin, self).write(vals)
 
+    @api.model
+    def _next_numbers(self, count):
+        """`count` numbers for a batch of new documents, in order: the sequence `create`
+        takes them from (next_by_code's) is looked up once, each number is its own."""
+        company = self.env.context.get("force_company") or self.env.user.company_id.id
+        sequence = self.env["ir.sequence"].search([("code", "=", self._sequence_code),
+                                                   ("company_id", "in", [company, False])],
+                                                  order="company_id", limit=1)
+        return [sequence._next() if sequence else "/" for _i in range(count)]
+
+    @api.multi
+    def modified(self, fnames):
+        """A document a batch has just created (job_mixin.create_records): the stored fields
+        of other records computed from it through a chain of many2one fields (a line's
+        `visit_id.…`) have nothing to recompute, since no record refers to a new one yet, so
+        the search for those records (one per such chain) is skipped; every other trigger
+        runs as usual."""
+        if fnames is not self._fields or self.env.context.get(DEFER_CHECKS_KEY) != self._name:
+            return super(DocumentMixin, self).modified(fnames)
+        self._field_triggers = self._new_record_triggers()
+        try:
+            return super(DocumentMixin, self).modified(fnames)
+        finally:
+            del self._field_triggers
+
+    def _new_record_triggers(self):
+        """The model's field triggers without those through many2one chains (read once per
+        model class)."""
+        cls = type(self)
+        if "_after_sales_new_triggers" not in cls.__dict__:
+            def through_many2ones(model_name, path):
+                model = self.env[model_name]
+                for name in path.split("."):
+                    field = model._fields.get(name)
+                    if not field or field.type != "many2one":
+                        return False
+                    model = self.env[field.comodel_name]
+                return True
+            cls._after_sales_new_triggers = {
+                field: [(target, path) for target, path in cls._field_triggers[field]
+                        if not path or path == "id"
+                        or not through_many2ones(target.model_name, path)]
+                for field in self._fields.values()}
+        return cls._after_sales_new_triggers
+
     # ------------------------------------------------------------------ write guard
 
     def _as_action(self):
@@ -207,7 +253,11 @@ class DocumentMixin(models.AbstractModel):
     @api.multi
     def _validate_fields(self, field_names):
         """The ORM's constraint check after every create and write (and inverse), given the
-        fields written: the input rules of those fields are checked with the constraints."""
+        fields written: the input rules of those fields are checked with the constraints.
+        A pass creating many documents checks them once for the whole set (see
+        job_mixin.create_records)."""
+        if self.env.context.get(DEFER_CHECKS_KEY) == self._name:
+            return None
         result = super(DocumentMixin, self)._validate_fields(field_names)
         self._check_input_rules(set(field_names))
         return result
@@ -437,15 +487,16 @@ class DocumentMixin(models.AbstractModel):
                 stale.unlink()
             missing.extend((record, summary, step) for summary, step in wanted.items()
                            if summary not in kept)
-        # the approvers of each step looked up for all its documents at once
+        # the approvers of each step looked up for all its documents at once, their to-dos
+        # created in one batch
+        planned = []
         for key in set(step.key for _record, _summary, step in missing):
             todo = [(r, summary, step) for r, summary, step in missing if step.key == key]
             records = self.browse([r.id for r, _summary, _step in todo])
             users = records._approval_users(todo[0][2])
-            for record, summary, _step in todo:
-                user = users.get(record.id)
-                if user:
-                    record._schedule_activity(self._approval_activity, user, summary)
+            planned.extend((record, users[record.id], summary, None)
+                           for record, summary, _step in todo if users.get(record.id))
+        self._schedule_activities(self._approval_activity, planned)
         return True
 
     # ------------------------------------------------------------------ helpers
@@ -455,21 +506,29 @@ class DocumentMixin(models.AbstractModel):
         """A to-do of type `activity_xmlid` for `user` on each document of the set. A document
         of a company `user` does not work for gets no to-do but a note in its chatter: its
         to-dos never go to another company's users."""
+        return self._schedule_activities(activity_xmlid, [(record, user, summary, date_deadline)
+                                                          for record in self])
+
+    @api.model
+    def _schedule_activities(self, activity_xmlid, todo):
+        """The to-dos `todo`, [(document, user, summary, deadline or None: today)], of type
+        `activity_xmlid`, created in one batch (mail.activity._after_sales_create_batch). A
+        document of a company its user does not work for gets no to-do but a note in its
+        chatter: its to-dos never go to another company's users."""
         activity_type = self.env.ref(activity_xmlid)
         model_id = self.env["ir.model"]._get_id(self._name)
-        deadline = date_deadline or fields.Date.context_today(self)
-        Activity = self.env["mail.activity"].sudo()
-        activities = Activity.browse()
-        for record in self:
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for record, user, summary, deadline in todo:
             if not record._company_user(user):
                 record._note_no_activity(summary, user)
                 continue
-            activities |= Activity.create({
+            vals_list.append({
                 "res_model_id": model_id, "res_id": record.id,
                 "activity_type_id": activity_type.id, "user_id": user.id,
-                "date_deadline": deadline, "summary": summary,
+                "date_deadline": deadline or today, "summary": summary,
             })
-        return activities
+        return self.env["mail.activity"].sudo()._after_sales_create_batch(vals_list)
 
     def _note_no_activity(self, summary, user=None):
         """The chatter note of a to-do nobody of the document's company can be given."""
