@@ -399,14 +399,12 @@ class Callback(models.Model):
         cards = self.env["after_sales.warranty.card"].browse(
             self._usage_callback_candidates(limit, card_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_usage")
-        callbacks = self.browse()
-        for card in cards:
-            callbacks |= self.create({
-                "type_id": callback_type.id, "trigger": "usage:%s" % card.id,
-                "partner_id": card.partner_id.id, "warranty_card_id": card.id,
-                "product_id": card.product_id.id, "company_id": card.company_id.id,
-                "date_due": fields.Datetime.now(),
-            })
+        callbacks = self._create_batch([{
+            "type_id": callback_type.id, "trigger": "usage:%s" % card.id,
+            "partner_id": card.partner_id.id, "warranty_card_id": card.id,
+            "product_id": card.product_id.id, "company_id": card.company_id.id,
+            "date_due": fields.Datetime.now(),
+        } for card in cards])
         self._flag_overdue(callbacks.ids)
         return callbacks
 
@@ -437,13 +435,11 @@ class Callback(models.Model):
         partners = self.env["res.partner"].browse(
             self._key_customer_candidates(year, partner_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_key_customer")
-        callbacks = self.browse()
-        for partner in partners:
-            callbacks |= self.create({
-                "type_id": callback_type.id, "trigger": "key:%s:%s" % (partner.id, year),
-                "partner_id": partner.id, "date_due": fields.Datetime.now(),
-                "company_id": (partner.company_id or self.env.user.company_id).id,
-            })
+        callbacks = self._create_batch([{
+            "type_id": callback_type.id, "trigger": "key:%s:%s" % (partner.id, year),
+            "partner_id": partner.id, "date_due": fields.Datetime.now(),
+            "company_id": (partner.company_id or self.env.user.company_id).id,
+        } for partner in partners])
         self._flag_overdue(callbacks.ids)
         return callbacks
 
@@ -600,19 +596,20 @@ class Callback(models.Model):
         pickings = self.env["stock.picking"].browse(
             self._delivery_callback_candidates(since, picking_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_delivery")
-        callbacks = self.browse()
-        for picking in pickings:
-            callbacks |= self.create(self._prepare_delivery_callback_vals(picking,
-                                                                          callback_type))
+        planner = DeadlinePlanner()
+        callbacks = self._create_batch([
+            self._prepare_delivery_callback_vals(picking, callback_type, planner)
+            for picking in pickings])
         self._flag_overdue(callbacks.ids)
         return callbacks
 
     @api.model
-    def _prepare_delivery_callback_vals(self, picking, callback_type):
-        """Due a few working days after the delivery, once the goods have arrived."""
+    def _prepare_delivery_callback_vals(self, picking, callback_type, planner=None):
+        """Due a few working days after the delivery, once the goods have arrived (`planner`:
+        a DeadlinePlanner shared by a batch)."""
         company = picking.company_id
-        due = company.after_sales_plan_deadline(picking.date_done, DELIVERY_CALLBACK_DELAY_DAYS,
-                                                "days")
+        due = (planner or DeadlinePlanner()).plan(company, picking.date_done,
+                                                   DELIVERY_CALLBACK_DELAY_DAYS)
         product = picking.move_lines.filtered(
             lambda m: m.state == "done"
             and m.product_id.after_sales_delivery_callback)[:1].product_id

@@ -607,11 +607,12 @@ class Contract(models.Model):
         visits = create_records(quiet, [dict(vals, name=number) for vals, number
                                         in zip(vals_list, numbers)]).with_env(Visit.env)
         visits.with_context(tracking_disable=True).action_submit()
+        names = {contract.id: contract.name for contract in self}
         visits._after_sales_log_notes({
-            visit.id: _("Planned from contract %(contract)s (visit due %(date)s) and "
+            visit_id: _("Planned from contract %(contract)s (visit due %(date)s) and "
                         "submitted for approval.") % {
-                "contract": visit.contract_id.name, "date": visit.contract_visit_date}
-            for visit in visits})
+                "contract": names[vals["contract_id"]], "date": vals["contract_visit_date"]}
+            for visit_id, vals in zip(visits.ids, vals_list)})
         return visits
 
     def _prepare_visit_vals(self, day, today):

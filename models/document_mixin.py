@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from decorator import decorate
@@ -159,24 +160,28 @@ class DocumentMixin(models.AbstractModel):
             del self._field_triggers
 
     def _new_record_triggers(self):
-        """The model's field triggers without those through many2one chains (read once per
-        model class)."""
+        """The model's field triggers without those through many2one chains (computed once per
+        setup of the model's fields: the registry sets its triggers up again on each load)."""
         cls = type(self)
-        if "_after_sales_new_triggers" not in cls.__dict__:
-            def through_many2ones(model_name, path):
-                model = self.env[model_name]
-                for name in path.split("."):
-                    field = model._fields.get(name)
-                    if not field or field.type != "many2one":
-                        return False
-                    model = self.env[field.comodel_name]
-                return True
-            cls._after_sales_new_triggers = {
-                field: [(target, path) for target, path in cls._field_triggers[field]
-                        if not path or path == "id"
-                        or not through_many2ones(target.model_name, path)]
-                for field in self._fields.values()}
-        return cls._after_sales_new_triggers
+        cached = cls.__dict__.get("_after_sales_new_triggers")
+        if cached and cached[0] is cls._field_triggers:
+            return cached[1]
+
+        def through_many2ones(model_name, path):
+            model = self.env[model_name]
+            for name in path.split("."):
+                field = model._fields.get(name)
+                if not field or field.type != "many2one":
+                    return False
+                model = self.env[field.comodel_name]
+            return True
+        triggers = defaultdict(list)
+        for field, pairs in cls._field_triggers.items():
+            triggers[field] = [(target, path) for target, path in pairs
+                               if not path or path == "id"
+                               or not through_many2ones(target.model_name, path)]
+        cls._after_sales_new_triggers = (cls._field_triggers, triggers)
+        return triggers
 
     # ------------------------------------------------------------------ write guard
 
@@ -527,6 +532,7 @@ class DocumentMixin(models.AbstractModel):
                 "res_model_id": model_id, "res_id": record.id,
                 "activity_type_id": activity_type.id, "user_id": user.id,
                 "date_deadline": deadline or today, "summary": summary,
+                "res_name": record.sudo().display_name,
             })
         return self.env["mail.activity"].sudo()._after_sales_create_batch(vals_list)
 

@@ -86,7 +86,7 @@ class MailActivity(models.Model):
     @api.model
     def _after_sales_create_batch(self, vals_list):
         """The to-dos `vals_list` (res_model_id, res_id, activity_type_id, user_id,
-        date_deadline, summary) created at once, as superuser, with what mail's create does
+        date_deadline as a string, summary, optionally res_name) created at once, as superuser, with what mail's create does
         for each (its document's name, its user following the document, the user's client
         told of a to-do due) done for the whole batch: a scheduled pass gives thousands of
         to-dos, mail's own create costs some twenty queries each (its follower subscription
@@ -95,23 +95,25 @@ class MailActivity(models.Model):
         if not vals_list:
             return Activity
         models_by_id = {}
-        ids_by_model = defaultdict(set)
+        unnamed = defaultdict(set)  # {model id: ids of the documents without res_name}
         for vals in vals_list:
-            ids_by_model[vals["res_model_id"]].add(vals["res_id"])
+            models_by_id[vals["res_model_id"]] = None
+            if "res_name" not in vals:
+                unnamed[vals["res_model_id"]].add(vals["res_id"])
         names = {}
-        for model_id, res_ids in ids_by_model.items():
-            model = self.env["ir.model"].sudo().browse(model_id).model
-            models_by_id[model_id] = model
-            for res_id, name in self.env[model].sudo().browse(sorted(res_ids)).name_get():
+        for model_id in models_by_id:
+            model = models_by_id[model_id] = self.env["ir.model"].sudo().browse(model_id).model
+            res_ids = sorted(unnamed.get(model_id, ()))
+            for res_id, name in self.env[model].sudo().browse(res_ids).name_get():
                 names[(model_id, res_id)] = name
         given = [self._fields["res_model"], self._fields["res_name"]]
 
         def create(quiet, vals):
             # the ORM's create, not mail's (done below for the batch); the document's model
             # and name are given, not computed again
-            activity = models.BaseModel.create(quiet.with_context(**{BATCH_KEY: True}), dict(
-                vals, res_model=models_by_id[vals["res_model_id"]],
-                res_name=names.get((vals["res_model_id"], vals["res_id"]))))
+            vals = dict(vals, res_model=models_by_id[vals["res_model_id"]])
+            vals.setdefault("res_name", names.get((vals["res_model_id"], vals["res_id"])))
+            activity = models.BaseModel.create(quiet.with_context(**{BATCH_KEY: True}), vals)
             for field in given:
                 activity._recompute_done(field)
             return activity
@@ -120,8 +122,10 @@ class MailActivity(models.Model):
         activities.recompute()
         activities._after_sales_subscribe_users()
         today = fields.Date.today()
-        partners = activities.filtered(lambda a: a.date_deadline <= today).mapped(
-            "user_id.partner_id")
+        due = [vals["user_id"] for vals in vals_list if (
+            vals["date_deadline"] if isinstance(vals["date_deadline"], str)
+            else fields.Date.to_string(vals["date_deadline"])) <= today]
+        partners = self.env["res.users"].sudo().browse(sorted(set(due))).mapped("partner_id")
         if partners:
             self.env["bus.bus"].sendmany([
                 ((self._cr.dbname, "res.partner", partner.id),

@@ -47,7 +47,7 @@ class MailThread(models.AbstractModel):
         author = Message._get_default_author()
         email_from = Message._get_default_from()
         reply_to = self.message_get_reply_to(ids, default=email_from)
-        names = dict(records.sudo().name_get())
+        names = {record.id: record.display_name for record in records.sudo()}
         self.env.cr.execute("""
             SELECT DISTINCT ON (res_id) res_id, id FROM mail_message
              WHERE model = %s AND res_id IN %s
