@@ -612,7 +612,8 @@ class Contract(models.Model):
             visit_id: _("Planned from contract %(contract)s (visit due %(date)s) and "
                         "submitted for approval.") % {
                 "contract": names[vals["contract_id"]], "date": vals["contract_visit_date"]}
-            for visit_id, vals in zip(visits.ids, vals_list)})
+            for visit_id, vals in zip(visits.ids, vals_list)},
+            names=dict(zip(visits.ids, numbers)))  # a visit is shown by its number
         return visits
 
     def _prepare_visit_vals(self, day, today):

@@ -34,15 +34,12 @@ class MailActivity(models.Model):
         activity's `res_model`, not stored yet), so the new deadline is never stored (see
         create). The documents are the activities' own `res_model_id`/`res_id`: they are
         marked for recomputation directly, every other trigger runs as before."""
+        split = self._split_triggers()
         triggers, mixin_fields = {}, set()
         for fname in fnames:
             field = self._fields[fname]
-            triggers[field] = []
-            for target, path in self._field_triggers[field]:
-                if path == "activity_ids" and self._is_activity_mixin(target.model_name):
-                    mixin_fields.add(target)
-                else:
-                    triggers[field].append((target, path))
+            triggers[field], mixins = split.get(field) or ((), ())
+            mixin_fields.update(mixins)
         # an attribute of this recordset only: the registry's triggers stay as they are
         self._field_triggers = triggers
         try:
@@ -53,6 +50,25 @@ class MailActivity(models.Model):
         if mixin_fields and not self.env.context.get(BATCH_KEY):
             self._modified_documents(mixin_fields)
         return result
+
+    def _split_triggers(self):
+        """{field: (its other triggers, the mixin fields it triggers)}, split once per setup of
+        the model's fields (the registry sets its triggers up again on each load)."""
+        cls = type(self)
+        cached = cls.__dict__.get("_after_sales_split_triggers")
+        if cached and cached[0] is cls._field_triggers:
+            return cached[1]
+        split = {}
+        for field in self._fields.values():
+            others, mixins = [], []
+            for target, path in cls._field_triggers[field]:
+                if path == "activity_ids" and self._is_activity_mixin(target.model_name):
+                    mixins.append(target)
+                else:
+                    others.append((target, path))
+            split[field] = (others, mixins)
+        cls._after_sales_split_triggers = (cls._field_triggers, split)
+        return split
 
     def _is_activity_mixin(self, model_name):
         field = self.env[model_name]._fields.get("activity_ids")

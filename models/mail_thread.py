@@ -31,13 +31,14 @@ class MailThread(models.AbstractModel):
     # ------------------------------------------------------------------ notes in batches
 
     @api.multi
-    def _after_sales_log_notes(self, bodies):
+    def _after_sales_log_notes(self, bodies, names=None):
         """One internal note per document of `bodies` ({id: body}, documents of this model),
         as message_post(subtype="mail.mt_note") posts it (author the user's partner, the
         thread's first message as parent, its reply-to), for a pass over many documents: the
         reply-to addresses and parents are read for the whole batch and only the notes of
         documents with followers of internal notes go through mail's notification (none
-        else would be notified). Returns the messages."""
+        else would be notified). `names`: {id: display name} when the caller knows them.
+        Returns the messages."""
         Message = self.env["mail.message"]
         if not bodies:
             return Message
@@ -47,7 +48,8 @@ class MailThread(models.AbstractModel):
         author = Message._get_default_author()
         email_from = Message._get_default_from()
         reply_to = self.message_get_reply_to(ids, default=email_from)
-        names = {record.id: record.display_name for record in records.sudo()}
+        if names is None:
+            names = {record.id: record.display_name for record in records.sudo()}
         self.env.cr.execute("""
             SELECT DISTINCT ON (res_id) res_id, id FROM mail_message
              WHERE model = %s AND res_id IN %s
