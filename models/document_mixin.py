@@ -142,7 +142,14 @@ class DocumentMixin(models.AbstractModel):
         sequence = self.env["ir.sequence"].search([("code", "=", self._sequence_code),
                                                    ("company_id", "in", [company, False])],
                                                   order="company_id", limit=1)
-        return [sequence._next() if sequence else "/" for _i in range(count)]
+        if not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        # a standard sequence is a PostgreSQL sequence: its next `count` values at once
+        self.env.cr.execute("SELECT nextval('ir_sequence_%03d') FROM generate_series(1, %%s) g "
+                            "ORDER BY g" % sequence.id, (count,))
+        return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
 
     @api.multi
     def modified(self, fnames):
@@ -479,11 +486,15 @@ class DocumentMixin(models.AbstractModel):
             return True
         activity_type = self.env.ref(self._approval_activity)
         missing = []  # (document, summary, step) of the to-dos to schedule
+        # the model's approval table read once, unless the model decides per document
+        steps = self._approval_steps() \
+            if type(self)._waiting_steps is DocumentMixin._waiting_steps else None
         for record in self:
             current = record.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type)
-            wanted = {record._approval_summary(step): step
-                      for step in record._waiting_steps() if step.activity}
+            waiting = record._waiting_steps() if steps is None else \
+                [step for step in steps if record[step.field] == step.from_state]
+            wanted = {record._approval_summary(step): step for step in waiting if step.activity}
             stale = current.filtered(lambda a: a.summary not in wanted)
             kept = set((current - stale).mapped("summary"))
             if stale and feedback:

@@ -74,12 +74,14 @@ class MailActivity(models.Model):
         field = self.env[model_name]._fields.get("activity_ids")
         return bool(field) and field.comodel_name == self._name
 
-    def _modified_documents(self, mixin_fields):
-        """Invalidate and mark for recomputation `mixin_fields` on the activities' documents."""
-        documents = defaultdict(set)
-        for activity in self.sudo():
-            if activity.res_model_id and activity.res_id:
-                documents[activity.res_model_id.model].add(activity.res_id)
+    def _modified_documents(self, mixin_fields, documents=None):
+        """Invalidate and mark for recomputation `mixin_fields` on the activities' documents
+        (`documents`: {model: ids} when the caller knows them)."""
+        if documents is None:
+            documents = defaultdict(set)
+            for activity in self.sudo():
+                if activity.res_model_id and activity.res_id:
+                    documents[activity.res_model_id.model].add(activity.res_id)
         invalids = []
         for field in mixin_fields:
             if not (field.compute and field.store):
@@ -134,7 +136,10 @@ class MailActivity(models.Model):
                 activity._recompute_done(field)
             return activity
         activities = create_records(Activity, vals_list, create)
-        activities._modified_documents(self._mixin_fields())
+        documents = defaultdict(set)
+        for vals in vals_list:
+            documents[models_by_id[vals["res_model_id"]]].add(vals["res_id"])
+        activities._modified_documents(self._mixin_fields(), documents)
         activities.recompute()
         activities._after_sales_subscribe_users()
         today = fields.Date.today()
