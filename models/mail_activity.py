@@ -141,7 +141,14 @@ class MailActivity(models.Model):
             documents[models_by_id[vals["res_model_id"]]].add(vals["res_id"])
         activities._modified_documents(self._mixin_fields(), documents)
         activities.recompute()
-        activities._after_sales_subscribe_users()
+        users = self.env["res.users"].sudo().browse(sorted(set(
+            vals["user_id"] for vals in vals_list)))
+        partners_of = {user.id: user.partner_id.id for user in users}
+        followers = defaultdict(set)
+        for vals in vals_list:
+            followers[(models_by_id[vals["res_model_id"]], partners_of[vals["user_id"]])].add(
+                vals["res_id"])
+        activities._after_sales_subscribe_users(followers)
         today = fields.Date.today()
         due = [vals["user_id"] for vals in vals_list if (
             vals["date_deadline"] if isinstance(vals["date_deadline"], str)
@@ -155,13 +162,16 @@ class MailActivity(models.Model):
         return activities
 
     @api.multi
-    def _after_sales_subscribe_users(self):
+    def _after_sales_subscribe_users(self, pairs=None):
         """Each to-do's user follows its document (as mail's create subscribes them), in two
         queries per model and user: the followers missing are inserted with the default
-        subtypes of the document's model (those of an employee, else a customer's)."""
-        pairs = defaultdict(set)
-        for activity in self:
-            pairs[(activity.res_model, activity.user_id.partner_id.id)].add(activity.res_id)
+        subtypes of the document's model (those of an employee, else a customer's).
+        `pairs`: {(model, partner id): document ids} when the caller knows them."""
+        if pairs is None:
+            pairs = defaultdict(set)
+            for activity in self:
+                pairs[(activity.res_model, activity.user_id.partner_id.id)].add(
+                    activity.res_id)
         Subtype = self.env["mail.message.subtype"].sudo()
         for (model, partner_id), res_ids in pairs.items():
             self.env.cr.execute("""
