@@ -65,9 +65,9 @@ def callback_data(cr, open_count, changed):
                             "ORDER BY id LIMIT 1")
     # every completed visit of the bench data already has its callback: only the copies count
     cr.execute("""INSERT INTO after_sales_callback (name, type_id, trigger, partner_id, state,
-                                                    date_due, company_id)
+                                                    date_due, company_id, channel)
                   SELECT 'BJX' || v.id, c.type_id, 'visit:' || v.id, v.partner_id, 'done',
-                         now() at time zone 'UTC', v.company_id
+                         now() at time zone 'UTC', v.company_id, 'phone'
                     FROM after_sales_visit v, (SELECT type_id FROM after_sales_callback
                                                 ORDER BY id LIMIT 1) c
                    WHERE v.state IN ('done', 'verified') AND NOT EXISTS (

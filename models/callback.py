@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from dateutil.relativedelta import relativedelta
 
@@ -9,6 +11,8 @@ from odoo.addons.queue_job.job import job
 
 from .document_mixin import TEXT_LENGTH, document_action
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
+from .job_mixin import create_records
+from .res_company import HOURS_PER_DAY
 
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
@@ -93,17 +97,47 @@ class Callback(models.Model):
         callback = super(Callback, self).create(vals)
         if not callback.answer_ids:
             callback._create_answer_lines()
-        # assigned to someone of the callback's company: the one given when they work for it,
-        # else the department's user (as superuser: whoever creates the callback)
-        user = callback._company_user(callback.user_id, GROUP_USER)
-        if user != callback.user_id:
-            callback.sudo().user_id = user
-            if not user:
-                callback._note_no_activity(callback.type_id.name)
-        if callback.user_id:
-            callback._schedule_activity("mail.mail_activity_data_call", callback.user_id,
-                                        callback.type_id.name, callback.date_due[:10])
+        callback._assign_callers()
         return callback
+
+    @api.model
+    def _create_batch(self, vals_list):
+        """The callbacks of a scheduled pass, created as `create` does but for the whole
+        batch: numbered from their sequence, without Odoo's "created" note and tracking (the
+        caller's to-do says what is to do), their empty answers in one INSERT, their callers
+        looked up once per user and company and their to-dos created at once."""
+        if not vals_list:
+            return self.browse()
+        numbers = self._next_numbers(len(vals_list))
+        quiet = self.with_context(tracking_disable=True, mail_create_nolog=True)
+        callbacks = create_records(
+            quiet, [dict(vals, name=number) for vals, number in zip(vals_list, numbers)],
+            lambda model, vals: super(Callback, model).create(vals)).with_env(self.env)
+        callbacks._create_answer_lines()
+        callbacks._assign_callers(track=False)
+        return callbacks
+
+    def _assign_callers(self, track=True):
+        """Each callback assigned to someone of its company: the one given when they work for
+        it, else the department's user (as superuser: whoever creates the callback); then the
+        to-do to call the customer for its user (a note when nobody can take it)."""
+        users, reassigned, todo = {}, {}, []
+        for callback in self:
+            key = (callback.user_id.id, callback.company_id.id)
+            if key not in users:
+                users[key] = callback._company_user(callback.user_id, GROUP_USER)
+            user = users[key]
+            if user != callback.user_id:
+                reassigned.setdefault(user.id, []).append(callback.id)
+                if not user:
+                    callback._note_no_activity(callback.type_id.name)
+            if user:
+                todo.append((callback, user, callback.type_id.name, callback.date_due[:10]))
+        writer = self.sudo() if track else self.sudo().with_context(mail_notrack=True)
+        for user_id, ids in reassigned.items():
+            writer.browse(ids).write({"user_id": user_id or False})
+        self._schedule_activities("mail.mail_activity_data_call", todo)
+        return True
 
     def _create_answer_lines(self):
         """One empty answer per question of each callback's questionnaire, in one INSERT (a
@@ -226,16 +260,18 @@ class Callback(models.Model):
 
     @api.model
     def _create_for_visits(self, visits):
-        """One callback per completed visit, due 3 working days after it."""
+        """One callback per completed visit, due 3 working days after it (one batch)."""
         existing = set(self.search([("trigger", "in", ["visit:%s" % v.id for v in visits])])
                        .mapped("trigger"))
-        callbacks = self.browse()
-        for visit in visits:
-            if "visit:%s" % visit.id in existing:
-                continue
-            callbacks |= self.create(self._prepare_visit_callback_vals(
-                visit, self._visit_callback_type(visit)))
-        return callbacks
+        visits = visits.filtered(lambda v: "visit:%s" % v.id not in existing)
+        types = {False: self.env.ref("after_sales_service.callback_type_satisfaction"),
+                 True: self.env.ref("after_sales_service.callback_type_contract")}
+        department = self.env.ref(GROUP_USER).sudo().users
+        planner = DeadlinePlanner()
+        return self._create_batch([
+            self._prepare_visit_callback_vals(visit, types[bool(visit.contract_id)],
+                                              department, planner)
+            for visit in visits])
 
     @api.model
     def _visit_callback_type(self, visit):
@@ -249,17 +285,23 @@ class Callback(models.Model):
         return self.env.ref("after_sales_service.callback_type_satisfaction")
 
     @api.model
-    def _prepare_visit_callback_vals(self, visit, callback_type):
-        """The callback following a completed visit, due 3 working days after it."""
+    def _prepare_visit_callback_vals(self, visit, callback_type, department=None,
+                                     planner=None):
+        """The callback following a completed visit, due 3 working days after it.
+
+        :param department: the department's users (read once for a batch)
+        :param planner: a DeadlinePlanner shared by a batch"""
         start = visit.date_departure or fields.Datetime.now()
-        due = visit.company_id.after_sales_plan_deadline(start, SATISFACTION_DELAY_DAYS, "days")
+        due = (planner or DeadlinePlanner()).plan(visit.company_id, start,
+                                                   SATISFACTION_DELAY_DAYS)
         request = visit.request_id
         contract = visit.contract_id
         # the request's or the contract's responsible, else whoever completed the visit, as
         # long as they work for the visit's company and in the department (a service station
         # registers its requests and completes its visits: the department calls its customers
         # back, not the station; else the department's user, see create)
-        department = self.env.ref(GROUP_USER).sudo().users
+        if department is None:
+            department = self.env.ref(GROUP_USER).sudo().users
         user = visit._company_user(
             (request.user_id | request.dispatched_by_id | contract.user_id | self.env.user)
             .filtered(lambda u: u in department))
@@ -357,14 +399,12 @@ class Callback(models.Model):
         cards = self.env["after_sales.warranty.card"].browse(
             self._usage_callback_candidates(limit, card_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_usage")
-        callbacks = self.browse()
-        for card in cards:
-            callbacks |= self.create({
-                "type_id": callback_type.id, "trigger": "usage:%s" % card.id,
-                "partner_id": card.partner_id.id, "warranty_card_id": card.id,
-                "product_id": card.product_id.id, "company_id": card.company_id.id,
-                "date_due": fields.Datetime.now(),
-            })
+        callbacks = self._create_batch([{
+            "type_id": callback_type.id, "trigger": "usage:%s" % card.id,
+            "partner_id": card.partner_id.id, "warranty_card_id": card.id,
+            "product_id": card.product_id.id, "company_id": card.company_id.id,
+            "date_due": fields.Datetime.now(),
+        } for card in cards])
         self._flag_overdue(callbacks.ids)
         return callbacks
 
@@ -395,13 +435,11 @@ class Callback(models.Model):
         partners = self.env["res.partner"].browse(
             self._key_customer_candidates(year, partner_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_key_customer")
-        callbacks = self.browse()
-        for partner in partners:
-            callbacks |= self.create({
-                "type_id": callback_type.id, "trigger": "key:%s:%s" % (partner.id, year),
-                "partner_id": partner.id, "date_due": fields.Datetime.now(),
-                "company_id": (partner.company_id or self.env.user.company_id).id,
-            })
+        callbacks = self._create_batch([{
+            "type_id": callback_type.id, "trigger": "key:%s:%s" % (partner.id, year),
+            "partner_id": partner.id, "date_due": fields.Datetime.now(),
+            "company_id": (partner.company_id or self.env.user.company_id).id,
+        } for partner in partners])
         self._flag_overdue(callbacks.ids)
         return callbacks
 
@@ -558,19 +596,20 @@ class Callback(models.Model):
         pickings = self.env["stock.picking"].browse(
             self._delivery_callback_candidates(since, picking_ids))
         callback_type = self.env.ref("after_sales_service.callback_type_delivery")
-        callbacks = self.browse()
-        for picking in pickings:
-            callbacks |= self.create(self._prepare_delivery_callback_vals(picking,
-                                                                          callback_type))
+        planner = DeadlinePlanner()
+        callbacks = self._create_batch([
+            self._prepare_delivery_callback_vals(picking, callback_type, planner)
+            for picking in pickings])
         self._flag_overdue(callbacks.ids)
         return callbacks
 
     @api.model
-    def _prepare_delivery_callback_vals(self, picking, callback_type):
-        """Due a few working days after the delivery, once the goods have arrived."""
+    def _prepare_delivery_callback_vals(self, picking, callback_type, planner=None):
+        """Due a few working days after the delivery, once the goods have arrived (`planner`:
+        a DeadlinePlanner shared by a batch)."""
         company = picking.company_id
-        due = company.after_sales_plan_deadline(picking.date_done, DELIVERY_CALLBACK_DELAY_DAYS,
-                                                "days")
+        due = (planner or DeadlinePlanner()).plan(company, picking.date_done,
+                                                   DELIVERY_CALLBACK_DELAY_DAYS)
         product = picking.move_lines.filtered(
             lambda m: m.state == "done"
             and m.product_id.after_sales_delivery_callback)[:1].product_id
@@ -580,6 +619,46 @@ class Callback(models.Model):
             "picking_id": picking.id, "product_id": product.id,
             "date_due": fields.Datetime.to_string(due), "company_id": company.id,
         }
+
+
+class DeadlinePlanner(object):
+    """company.after_sales_plan_deadline(start, days, "days") for the many starts of a batch:
+    the working intervals of a company's calendar are read once per company and local day of
+    the start (from that day's midnight on, as far as a deadline needs them) and each deadline
+    is planned on them as after_sales_plan_deadlines plans it."""
+
+    def __init__(self):
+        self._intervals = {}  # (company id, local day) -> [list of (begin, end), generator]
+
+    def plan(self, company, start, days):
+        start = fields.Datetime.from_string(start) if isinstance(start, str) else start
+        wanted = timedelta(seconds=round(days * HOURS_PER_DAY * 3600.0))
+        if wanted <= timedelta(0):
+            return start
+        tz = pytz.timezone(company.partner_id.tz or company.env.user.tz or "UTC")
+        day = pytz.utc.localize(start).astimezone(tz).date()
+        key = (company.id, day)
+        if key not in self._intervals:
+            midnight = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
+            self._intervals[key] = [[], company._after_sales_work_intervals(
+                midnight.replace(tzinfo=None))]
+        known, more = self._intervals[key]
+        worked = timedelta(0)
+        index = 0
+        while True:
+            if index == len(known):
+                interval = next(more, None)
+                if interval is None:
+                    return start  # a calendar without working time plans nothing
+                known.append(interval)
+            begin, end = known[index]
+            index += 1
+            begin = max(begin, start)
+            if end <= begin:
+                continue
+            if wanted - worked <= end - begin:
+                return begin + (wanted - worked)
+            worked += end - begin
 
 
 class CallbackAnswer(models.Model):

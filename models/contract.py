@@ -9,6 +9,7 @@ from odoo.tools.misc import formatLang
 from odoo.addons.queue_job.job import job
 
 from .document_mixin import LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, TEXT_LENGTH, document_action
+from .job_mixin import create_records
 from .request_selections import COVERING_STATES, REQUEST_OPEN_STATES, VISIT_PURPOSES
 
 STATES = [
@@ -586,17 +587,33 @@ class Contract(models.Model):
                 day = contract._visit_dates_after(day)
             next_dates.setdefault(_str(day) if day and day <= end else False,
                                   []).append(contract.id)
-        # a pass plans thousands of visits: no "created" note on each (its submission's
-        # tracked state says when and by whom), and the contracts' next dates move without a
-        # tracking message each (the visits planned are the record of it)
-        visits = Visit.browse()
-        for vals in vals_list:
-            visits |= Visit.with_context(mail_create_nolog=True).create(vals)
-        if visits:
-            visits.action_submit()
+        visits = self._create_planned_visits(vals_list)
         for day, ids in next_dates.items():
             self.sudo().with_context(mail_notrack=True).browse(ids).write(
                 {"next_visit_date": day})
+        return visits
+
+    def _create_planned_visits(self, vals_list):
+        """The planned visits `vals_list`, created and submitted for approval in one batch:
+        numbered from their sequence, without Odoo's "created" note and tracking, submitted
+        by one action (one write, the approvers' to-dos at once), each with one note saying
+        what planned it; the contracts' next dates then move without a tracking message
+        each (the visits planned are the record of it)."""
+        Visit = self.env["after_sales.visit"].sudo()
+        if not vals_list:
+            return Visit
+        numbers = Visit._next_numbers(len(vals_list))
+        quiet = Visit.with_context(tracking_disable=True, mail_create_nolog=True)
+        visits = create_records(quiet, [dict(vals, name=number) for vals, number
+                                        in zip(vals_list, numbers)]).with_env(Visit.env)
+        visits.with_context(tracking_disable=True).action_submit()
+        names = {contract.id: contract.name for contract in self}
+        visits._after_sales_log_notes({
+            visit_id: _("Planned from contract %(contract)s (visit due %(date)s) and "
+                        "submitted for approval.") % {
+                "contract": names[vals["contract_id"]], "date": vals["contract_visit_date"]}
+            for visit_id, vals in zip(visits.ids, vals_list)},
+            names=dict(zip(visits.ids, numbers)))  # a visit is shown by its number
         return visits
 
     def _prepare_visit_vals(self, day, today):

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from decorator import decorate
@@ -8,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 APPROVAL_ACTIVITY = "after_sales_service.mail_activity_type_approval"
 ACTION_KEY = "after_sales_action"
+DEFER_CHECKS_KEY = "after_sales_defer_checks"  # the model whose checks its caller makes
 
 
 class _ActionMark(object):
@@ -132,6 +134,62 @@ class DocumentMixin(models.AbstractModel):
         self._check_direct_write(vals)
         return super(DocumentMixin, self).write(vals)
 
+    @api.model
+    def _next_numbers(self, count):
+        """`count` numbers for a batch of new documents, in order: the sequence `create`
+        takes them from (next_by_code's) is looked up once, each number is its own."""
+        company = self.env.context.get("force_company") or self.env.user.company_id.id
+        sequence = self.env["ir.sequence"].search([("code", "=", self._sequence_code),
+                                                   ("company_id", "in", [company, False])],
+                                                  order="company_id", limit=1)
+        if not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        # a standard sequence is a PostgreSQL sequence: its next `count` values at once
+        self.env.cr.execute("SELECT nextval('ir_sequence_%03d') FROM generate_series(1, %%s) g "
+                            "ORDER BY g" % sequence.id, (count,))
+        return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
+
+    @api.multi
+    def modified(self, fnames):
+        """A document a batch has just created (job_mixin.create_records): the stored fields
+        of other records computed from it through a chain of many2one fields (a line's
+        `visit_id.…`) have nothing to recompute, since no record refers to a new one yet, so
+        the search for those records (one per such chain) is skipped; every other trigger
+        runs as usual."""
+        if fnames is not self._fields or self.env.context.get(DEFER_CHECKS_KEY) != self._name:
+            return super(DocumentMixin, self).modified(fnames)
+        self._field_triggers = self._new_record_triggers()
+        try:
+            return super(DocumentMixin, self).modified(fnames)
+        finally:
+            del self._field_triggers
+
+    def _new_record_triggers(self):
+        """The model's field triggers without those through many2one chains (computed once per
+        setup of the model's fields: the registry sets its triggers up again on each load)."""
+        cls = type(self)
+        cached = cls.__dict__.get("_after_sales_new_triggers")
+        if cached and cached[0] is cls._field_triggers:
+            return cached[1]
+
+        def through_many2ones(model_name, path):
+            model = self.env[model_name]
+            for name in path.split("."):
+                field = model._fields.get(name)
+                if not field or field.type != "many2one":
+                    return False
+                model = self.env[field.comodel_name]
+            return True
+        triggers = defaultdict(list)
+        for field, pairs in cls._field_triggers.items():
+            triggers[field] = [(target, path) for target, path in pairs
+                               if not path or path == "id"
+                               or not through_many2ones(target.model_name, path)]
+        cls._after_sales_new_triggers = (cls._field_triggers, triggers)
+        return triggers
+
     # ------------------------------------------------------------------ write guard
 
     def _as_action(self):
@@ -207,7 +265,11 @@ class DocumentMixin(models.AbstractModel):
     @api.multi
     def _validate_fields(self, field_names):
         """The ORM's constraint check after every create and write (and inverse), given the
-        fields written: the input rules of those fields are checked with the constraints."""
+        fields written: the input rules of those fields are checked with the constraints.
+        A pass creating many documents checks them once for the whole set (see
+        job_mixin.create_records)."""
+        if self.env.context.get(DEFER_CHECKS_KEY) == self._name:
+            return None
         result = super(DocumentMixin, self)._validate_fields(field_names)
         self._check_input_rules(set(field_names))
         return result
@@ -453,11 +515,15 @@ class DocumentMixin(models.AbstractModel):
             return True
         activity_type = self._ref(self._approval_activity)
         missing = []  # (document, summary, step) of the to-dos to schedule
+        # the model's approval table read once, unless the model decides per document
+        steps = self._approval_steps() \
+            if type(self)._waiting_steps is DocumentMixin._waiting_steps else None
         for record in self:
             current = record.sudo().activity_ids.filtered(
                 lambda a: a.activity_type_id == activity_type)
-            wanted = {record._approval_summary(step): step
-                      for step in record._waiting_steps() if step.activity}
+            waiting = record._waiting_steps() if steps is None else \
+                [step for step in steps if record[step.field] == step.from_state]
+            wanted = {record._approval_summary(step): step for step in waiting if step.activity}
             stale = current.filtered(lambda a: a.summary not in wanted)
             kept = set((current - stale).mapped("summary"))
             if stale and feedback:
@@ -466,15 +532,16 @@ class DocumentMixin(models.AbstractModel):
                 stale.unlink()
             missing.extend((record, summary, step) for summary, step in wanted.items()
                            if summary not in kept)
-        # the approvers of each step looked up for all its documents at once
+        # the approvers of each step looked up for all its documents at once, their to-dos
+        # created in one batch
+        planned = []
         for key in set(step.key for _record, _summary, step in missing):
             todo = [(r, summary, step) for r, summary, step in missing if step.key == key]
             records = self.browse([r.id for r, _summary, _step in todo])
             users = records._approval_users(todo[0][2])
-            for record, summary, _step in todo:
-                user = users.get(record.id)
-                if user:
-                    record._schedule_activity(self._approval_activity, user, summary)
+            planned.extend((record, users[record.id], summary, None)
+                           for record, summary, _step in todo if users.get(record.id))
+        self._schedule_activities(self._approval_activity, planned)
         return True
 
     # ------------------------------------------------------------------ helpers
@@ -492,21 +559,30 @@ class DocumentMixin(models.AbstractModel):
         """A to-do of type `activity_xmlid` for `user` on each document of the set. A document
         of a company `user` does not work for gets no to-do but a note in its chatter: its
         to-dos never go to another company's users."""
+        return self._schedule_activities(activity_xmlid, [(record, user, summary, date_deadline)
+                                                          for record in self])
+
+    @api.model
+    def _schedule_activities(self, activity_xmlid, todo):
+        """The to-dos `todo`, [(document, user, summary, deadline or None: today)], of type
+        `activity_xmlid`, created in one batch (mail.activity._after_sales_create_batch). A
+        document of a company its user does not work for gets no to-do but a note in its
+        chatter: its to-dos never go to another company's users."""
         activity_type = self._ref(activity_xmlid)
         model_id = self.env["ir.model"]._get_id(self._name)
-        deadline = date_deadline or fields.Date.context_today(self)
-        Activity = self.env["mail.activity"].sudo()
-        activities = Activity.browse()
-        for record in self:
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for record, user, summary, deadline in todo:
             if not record._company_user(user):
                 record._note_no_activity(summary, user)
                 continue
-            activities |= Activity.create({
+            vals_list.append({
                 "res_model_id": model_id, "res_id": record.id,
                 "activity_type_id": activity_type.id, "user_id": user.id,
-                "date_deadline": deadline, "summary": summary,
+                "date_deadline": deadline or today, "summary": summary,
+                "res_name": record.sudo().display_name,
             })
-        return activities
+        return self.env["mail.activity"].sudo()._after_sales_create_batch(vals_list)
 
     def _note_no_activity(self, summary, user=None):
         """The chatter note of a to-do nobody of the document's company can be given."""

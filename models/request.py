@@ -860,27 +860,33 @@ class Request(models.Model):
     def _escalate(self):
         """Activity for the manager and a note in the chatter of each newly late request: the
         team leader, else an after-sales manager, of the request's company; without one, the
-        note says so (never a manager of another company)."""
+        note says so (never a manager of another company). The manager is looked up once per
+        team leader and company, the to-dos and notes are made in one batch each."""
         if not self:
             return
+        managers, todo, notes = {}, [], {}
         for request in self.filtered(lambda r: not r.escalated):
-            manager = request._company_user(request.team_id.leader_id,
-                                            "after_sales_service.group_manager")
+            key = (request.team_id.leader_id.id, request.company_id.id)
+            if key not in managers:
+                managers[key] = request._company_user(request.team_id.leader_id,
+                                                      "after_sales_service.group_manager")
+            manager = managers[key]
             if not manager:
-                request.message_post(body=_(
+                notes[request.id] = _(
                     "Time limit passed (response %(response)s, resolution %(resolution)s): no "
                     "team leader or after-sales manager of %(company)s to escalate to.") % {
                         "response": request.response_deadline,
                         "resolution": request.resolve_deadline,
-                        "company": request.company_id.name}, subtype="mail.mt_note")
+                        "company": request.company_id.name}
                 continue
-            request._schedule_activity("after_sales_service.mail_activity_type_escalation",
-                                       manager, _("Late request %s: record the reason of the "
-                                                  "delay") % request.name)
-            request.message_post(body=_("Time limit passed (response %(response)s, resolution "
-                                        "%(resolution)s): escalated to %(manager)s.") % {
+            todo.append((request, manager, _("Late request %s: record the reason of the "
+                                             "delay") % request.name, None))
+            notes[request.id] = _("Time limit passed (response %(response)s, resolution "
+                                  "%(resolution)s): escalated to %(manager)s.") % {
                 "response": request.response_deadline, "resolution": request.resolve_deadline,
-                "manager": manager.name}, subtype="mail.mt_note")
+                "manager": manager.name}
+        self._schedule_activities("after_sales_service.mail_activity_type_escalation", todo)
+        self._after_sales_log_notes(notes)
         self.write({"escalated": True})
 
     # ------------------------------------------------------------------ indicators: delays,

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -37,10 +37,32 @@ class SignatureStep(models.Model):
                                         "external identifier).") % step.name)
 
     @api.model
+    @tools.ormcache("company_id")
+    def _step_ids_for(self, company_id):
+        """The ids of a company's steps, in order (every visit's approval table reads them:
+        cached until a step changes)."""
+        return tuple(self.sudo().search([("company_id", "=", company_id)]).ids)
+
+    @api.model
+    def create(self, vals):
+        self.clear_caches()
+        return super(SignatureStep, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self.clear_caches()
+        return super(SignatureStep, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self.clear_caches()
+        return super(SignatureStep, self).unlink()
+
+    @api.model
     def _steps_for(self, company):
         """The company's steps in order; the three default signers when it has none (plain
         objects with the same attributes)."""
-        steps = self.sudo().search([("company_id", "=", company.id)])
+        steps = self.sudo().browse(self._step_ids_for(company.id))
         if steps:
             return list(steps)
         # the signatures of the attendance sheet when a company configured none (第五节(3))

@@ -34,3 +34,4 @@ from . import test_recall
 from . import test_mail_activity
 from . import test_survey
 from . import test_quality_audit
+from . import test_job_batches
