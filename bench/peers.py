@@ -23,6 +23,9 @@ Figures:
   - the job passes (escalation, callback generation, contract planning) with 100 and 1,000
     changed records among 10k and 100k open ones: seconds, queries per changed record, and the
     query count at 10k against 100k.
+
+`--only steps` prints the dispatch flow and the native floor step by step (where the queries
+go; no goal).
 """
 import argparse
 import hashlib
@@ -261,24 +264,48 @@ class Flows(object):
         return env["after_sales.request"].create(self.request_vals())
 
     def ours_dispatch(self, env):
-        request = self.ours_request(env)
-        request.action_start()
-        order = env["after_sales.parts.order"].create({
-            "partner_id": self.customer.id, "shipping_method": "courier",
-            "carrier_tracking_ref": "SF100200300", "request_id": request.id,
-            "line_ids": [(0, 0, {"product_id": part.id, "quantity": 2.0,
-                                 "product_uom_id": part.uom_id.id}) for part in self.parts]})
-        order.action_submit()
-        order.action_approve()
-        picking = order.picking_ids
-        picking.action_assign()  # the warehouse's Check Availability
-        for line in picking.move_line_ids:
-            line.qty_done = line.product_uom_qty
-        picking.action_done()
-        invoice = order.invoice_ids
-        invoice.action_invoice_open()
-        assert picking.state == "done" and invoice.state == "open", (picking.state,
-                                                                     invoice.state)
+        for _label, step in self.ours_dispatch_steps(env):
+            step()
+
+    def ours_dispatch_steps(self, env):
+        """The dispatch flow as (label, step) pairs, run in their order (`--only steps`)."""
+        state = {}
+
+        def request():
+            state["request"] = self.ours_request(env)
+
+        def order():
+            state["order"] = env["after_sales.parts.order"].create({
+                "partner_id": self.customer.id, "shipping_method": "courier",
+                "carrier_tracking_ref": "SF100200300", "request_id": state["request"].id,
+                "line_ids": [(0, 0, {"product_id": part.id, "quantity": 2.0,
+                                     "product_uom_id": part.uom_id.id}) for part in self.parts]})
+
+        def check_availability():
+            state["picking"] = state["order"].picking_ids
+            state["picking"].action_assign()  # the warehouse's Check Availability
+
+        def validate():
+            picking = state["picking"]
+            for line in picking.move_line_ids:
+                line.qty_done = line.product_uom_qty
+            picking.action_done()
+
+        def invoice():
+            invoice = state["order"].invoice_ids
+            invoice.action_invoice_open()
+            assert state["picking"].state == "done" and invoice.state == "open", (
+                state["picking"].state, invoice.state)
+
+        return [("service request created", request),
+                ("request started", lambda: state["request"].action_start()),
+                ("outbound order created (2 lines)", order),
+                ("order submitted", lambda: state["order"].action_submit()),
+                ("order approved (transfer + draft invoice)",
+                 lambda: state["order"].action_approve()),
+                ("transfer: Check Availability", check_availability),
+                ("transfer validated", validate),
+                ("invoice validated", invoice)]
 
     # peers ----------------------------------------------------------------------------
 
@@ -303,31 +330,51 @@ class Flows(object):
         assert repair.state == "done" and repair.invoice_id.state == "open", repair.state
 
     def floor(self, env):
+        for _label, step in self.floor_steps(env):
+            step()
+
+    def floor_steps(self, env):
+        state = {}
         picking_type = self.warehouse.out_type_id
-        picking = env["stock.picking"].create({
-            "picking_type_id": picking_type.id, "partner_id": self.customer.id,
-            "location_id": self.parts_store.id, "location_dest_id": self.customers.id,
-            "move_lines": [(0, 0, {"name": part.name, "product_id": part.id,
-                                   "product_uom_qty": 2.0, "product_uom": part.uom_id.id,
-                                   "location_id": self.parts_store.id,
-                                   "location_dest_id": self.customers.id})
-                           for part in self.parts]})
-        picking.action_confirm()
-        picking.action_assign()
-        for line in picking.move_line_ids:
-            line.qty_done = line.product_uom_qty
-        picking.action_done()
-        account = self.parts[0].categ_id.property_account_income_categ_id \
-            or self.sale_journal.default_credit_account_id
-        invoice = env["account.invoice"].create({
-            "partner_id": self.customer.id, "type": "out_invoice",
-            "journal_id": self.sale_journal.id,
-            "invoice_line_ids": [(0, 0, {"product_id": part.id, "name": part.name,
-                                         "quantity": 2.0, "price_unit": part.list_price,
-                                         "uom_id": part.uom_id.id, "account_id": account.id})
-                                 for part in self.parts]})
-        invoice.action_invoice_open()
-        assert picking.state == "done" and invoice.state == "open"
+
+        def transfer():
+            state["picking"] = env["stock.picking"].create({
+                "picking_type_id": picking_type.id, "partner_id": self.customer.id,
+                "location_id": self.parts_store.id, "location_dest_id": self.customers.id,
+                "move_lines": [(0, 0, {"name": part.name, "product_id": part.id,
+                                       "product_uom_qty": 2.0, "product_uom": part.uom_id.id,
+                                       "location_id": self.parts_store.id,
+                                       "location_dest_id": self.customers.id})
+                               for part in self.parts]})
+            state["picking"].action_confirm()
+
+        def validate():
+            picking = state["picking"]
+            for line in picking.move_line_ids:
+                line.qty_done = line.product_uom_qty
+            picking.action_done()
+
+        def invoice():
+            account = self.parts[0].categ_id.property_account_income_categ_id \
+                or self.sale_journal.default_credit_account_id
+            state["invoice"] = env["account.invoice"].create({
+                "partner_id": self.customer.id, "type": "out_invoice",
+                "journal_id": self.sale_journal.id,
+                "invoice_line_ids": [(0, 0, {"product_id": part.id, "name": part.name,
+                                             "quantity": 2.0, "price_unit": part.list_price,
+                                             "uom_id": part.uom_id.id,
+                                             "account_id": account.id})
+                                     for part in self.parts]})
+
+        def invoice_open():
+            state["invoice"].action_invoice_open()
+            assert state["picking"].state == "done" and state["invoice"].state == "open"
+
+        return [("transfer created and confirmed", transfer),
+                ("transfer: Check Availability", lambda: state["picking"].action_assign()),
+                ("transfer validated", validate),
+                ("invoice created (2 lines)", invoice),
+                ("invoice validated", invoice_open)]
 
     def ticket(self, env):
         return env["helpdesk.ticket"].create({
@@ -357,6 +404,39 @@ def flow_figures(env, flows, rounds):
     print_pair(figure, request, ticket)
     goals += ratio_goal(figure, request, ticket, 1.0)
     return goals
+
+
+def step_figures(env, flows, rounds):
+    """The dispatch flow and the native floor step by step: the median queries and time of each
+    step over `rounds` runs (after a warm-up), each run in a rolled-back savepoint. No goal: where
+    the flow's queries go."""
+    for title, make_steps in (("ours", flows.ours_dispatch_steps),
+                              ("native floor", flows.floor_steps)):
+        counts, times = {}, {}
+        labels = []
+        for number in range(rounds + 1):
+            env.cr.execute("SAVEPOINT bench_steps")
+            env.clear()
+            for label, step in make_steps(env):
+                count, start = env.cr.sql_log_count, time.perf_counter()
+                step()
+                env["base"].recompute()
+                if number:
+                    counts.setdefault(label, []).append(env.cr.sql_log_count - count)
+                    times.setdefault(label, []).append(time.perf_counter() - start)
+                elif label not in labels:
+                    labels.append(label)
+            env.cr.execute("ROLLBACK TO SAVEPOINT bench_steps")
+            env.clear()
+        print("\n%s, step by step" % title)
+        total = 0
+        for label in labels:
+            queries = int(statistics.median(counts[label]))
+            total += queries
+            print("  %-58s %8.1f ms %6d queries" % (label, statistics.median(times[label]) * 1000,
+                                                     queries))
+        print("  %-58s %20d queries" % ("total", total))
+    return []
 
 
 # ---------------------------------------------------------------------- statistics
@@ -424,7 +504,8 @@ def main():
     # a worktree's own bench database (named in its .bench/peers.json) is the default: another
     # checkout's default would be dropped and made again under it
     parser.add_argument("--db", default=load_state().get("db") or "as_bench_peers")
-    parser.add_argument("--only", choices=("flows", "statistics", "jobs"))
+    parser.add_argument("--only", choices=("flows", "steps", "statistics", "jobs"),
+                        help="one part; `steps`: the flow and the floor step by step (no goal)")
     args = parser.parse_args()
     subprocess.run(["bash", os.path.join(RUNTIME, "pg.sh"), "start"], check=True)
     peer_path = install_peer_addons()
@@ -435,6 +516,8 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         if args.only in (None, "flows"):
             goals += flow_figures(env, Flows(env), args.rounds)
+        if args.only == "steps":
+            goals += step_figures(env, Flows(env), args.rounds)
         if args.only in (None, "statistics"):
             goals += statistics_figures(env, args.rounds)
         if args.only in (None, "jobs"):
