@@ -3,6 +3,7 @@ import subprocess
 import tempfile
 import unicodedata
 
+from odoo import fields
 from odoo.tests.common import SavepointCase
 
 
@@ -80,17 +81,34 @@ class AfterSalesCase(SavepointCase):
         # CJK fonts map some characters to compatibility forms (⼯ for 工): compare the text
         return unicodedata.normalize("NFKC", text)
 
-    def _approved_visit(self, request, user=None):
+    def _approved_visit(self, request, user=None, technician=None,
+                        date_planned="2026-11-20 09:00:00"):
         """A repair visit of the request (appointment agreed, the test technician), submitted
         by `user` (the test's user by default) and approved by the general manager."""
         visit = self.env["after_sales.visit"].sudo(user or self.env.user).create({
             "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
-            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
+            "date_planned": date_planned, "appointment_confirmed": True,
             "product_ids": [(6, 0, self.product.ids)],
-            "technician_ids": [(6, 0, self.user_technician.ids)]})
+            "technician_ids": [(6, 0, (technician or self.user_technician).ids)]})
         visit.action_submit()
         visit.sudo(self.user_gm).action_approve()
         return visit.with_env(self.env)
+
+    def _visit_at_customer(self, departure, technician=None, date_planned="2026-11-20 09:00:00"):
+        """An approved repair visit of a new in-warranty request, started, the work at the
+        customer recorded and signed up to `departure`: what completing it needs."""
+        from .test_visit import SIGNATURE
+        request = self.env["after_sales.request"].create({
+            "partner_id": self.customer.id, "category": "repair", "description": "x",
+            "user_id": self.user_as.id, "product_id": self.product.id,
+            "date_delivered": fields.Date.context_today(self.customer)})  # in warranty
+        request.action_start()
+        visit = self._approved_visit(request, technician=technician, date_planned=date_planned)
+        visit.action_start()
+        visit.write({"date_arrival": date_planned, "date_departure": departure,
+                     "arrival_confirmed": True, "fault_found": "a", "handling": "b",
+                     "customer_signer": "王工", "customer_signature": SIGNATURE})
+        return visit
 
     @classmethod
     def _create_user(cls, login, groups, company=None):

@@ -8,7 +8,6 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .common import AfterSalesCase
-from .test_visit import SIGNATURE
 
 
 class TestCallback(AfterSalesCase):
@@ -24,22 +23,7 @@ class TestCallback(AfterSalesCase):
 
     def _done_visit(self, departure="2026-11-20 11:00:00", technician=None):
         """A completed visit; 2026-11-20 is a Friday."""
-        request = self.env["after_sales.request"].create({
-            "partner_id": self.customer.id, "category": "repair", "description": "x",
-            "user_id": self.user_as.id, "product_id": self.product.id,
-            "date_delivered": fields.Date.context_today(self.customer)})  # in warranty
-        request.action_start()
-        visit = self.env["after_sales.visit"].create({
-            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
-            "date_planned": "2026-11-20 09:00:00", "appointment_confirmed": True,
-            "product_ids": [(6, 0, self.product.ids)],
-            "technician_ids": [(6, 0, (technician or self.user_technician).ids)]})
-        visit.action_submit()
-        visit.sudo(self.user_gm).action_approve()
-        visit.action_start()
-        visit.write({"date_arrival": "2026-11-20 09:00:00", "date_departure": departure,
-                     "arrival_confirmed": True, "fault_found": "a", "handling": "b",
-                     "customer_signer": "王工", "customer_signature": SIGNATURE})
+        visit = self._visit_at_customer(departure, technician=technician)
         visit.action_done()
         return visit
 

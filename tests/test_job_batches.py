@@ -5,7 +5,6 @@ from odoo import fields
 from odoo.addons.after_sales_service.models.callback import DeadlinePlanner
 
 from .common import AfterSalesCase
-from .test_visit import SIGNATURE
 
 APPROVAL = "after_sales_service.mail_activity_type_approval"
 ESCALATION = "after_sales_service.mail_activity_type_escalation"
@@ -96,22 +95,7 @@ class TestJobBatches(AfterSalesCase):
     # ------------------------------------------------------------------ callbacks
 
     def _done_visit(self, departure):
-        request = self.env["after_sales.request"].create({
-            "partner_id": self.customer.id, "category": "repair", "description": "x",
-            "user_id": self.user_as.id, "product_id": self.product.id,
-            "date_delivered": fields.Date.context_today(self.customer)})
-        request.action_start()
-        visit = self.Visit.create({
-            "request_id": request.id, "partner_id": self.customer.id, "purpose": "repair",
-            "date_planned": "2026-11-20 01:00:00", "appointment_confirmed": True,
-            "product_ids": [(6, 0, self.product.ids)],
-            "technician_ids": [(6, 0, self.user_technician.ids)]})
-        visit.action_submit()
-        visit.sudo(self.user_gm).action_approve()
-        visit.action_start()
-        visit.write({"date_arrival": "2026-11-20 01:00:00", "date_departure": departure,
-                     "arrival_confirmed": True, "fault_found": "a", "handling": "b",
-                     "customer_signer": "王工", "customer_signature": SIGNATURE})
+        visit = self._visit_at_customer(departure, date_planned="2026-11-20 01:00:00")
         # completed without its callback, as a pass finds it (e.g. completed by an import)
         visit._as_action().write({"state": "done"})
         return visit
