@@ -211,6 +211,13 @@ def print_pair(figure, ours, peer):
 # ---------------------------------------------------------------------- flows
 
 
+def validate_transfer(picking):
+    """The warehouse validates what is reserved, with Odoo's own steps."""
+    for line in picking.move_line_ids:
+        line.qty_done = line.product_uom_qty
+    picking.action_done()
+
+
 class Flows(object):
     """The records the flows need, made once and committed in the bench database."""
 
@@ -285,12 +292,6 @@ class Flows(object):
             state["picking"] = state["order"].picking_ids
             state["picking"].action_assign()  # the warehouse's Check Availability
 
-        def validate():
-            picking = state["picking"]
-            for line in picking.move_line_ids:
-                line.qty_done = line.product_uom_qty
-            picking.action_done()
-
         def invoice():
             invoice = state["order"].invoice_ids
             invoice.action_invoice_open()
@@ -304,7 +305,7 @@ class Flows(object):
                 ("order approved (transfer + draft invoice)",
                  lambda: state["order"].action_approve()),
                 ("transfer: Check Availability", check_availability),
-                ("transfer validated", validate),
+                ("transfer validated", lambda: validate_transfer(state["picking"])),
                 ("invoice validated", invoice)]
 
     # peers ----------------------------------------------------------------------------
@@ -348,12 +349,6 @@ class Flows(object):
                                for part in self.parts]})
             state["picking"].action_confirm()
 
-        def validate():
-            picking = state["picking"]
-            for line in picking.move_line_ids:
-                line.qty_done = line.product_uom_qty
-            picking.action_done()
-
         def invoice():
             account = self.parts[0].categ_id.property_account_income_categ_id \
                 or self.sale_journal.default_credit_account_id
@@ -372,7 +367,7 @@ class Flows(object):
 
         return [("transfer created and confirmed", transfer),
                 ("transfer: Check Availability", lambda: state["picking"].action_assign()),
-                ("transfer validated", validate),
+                ("transfer validated", lambda: validate_transfer(state["picking"])),
                 ("invoice created (2 lines)", invoice),
                 ("invoice validated", invoice_open)]
 
