@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import formatLang, html_escape
 
 from .document_mixin import REFERENCE_LENGTH, TEXT_LENGTH, ApprovalStep, document_action
 from .request_selections import SHIPPING_METHODS
@@ -301,11 +301,14 @@ class PartsOrder(models.Model):
         return True
 
     def _approval_message(self, picking, invoice):
-        body = _("Transfer %s created from the parts store.") % picking.name if picking else ""
+        """What the approval made, a paragraph each (the transfer, the draft invoice)."""
+        lines = []
+        if picking:
+            lines.append(_("Transfer %s created from the parts store.") % picking.name)
         if invoice:
-            body += " " + _("Draft customer invoice created (total %s).") % formatLang(
-                self.env, invoice.amount_total, currency_obj=invoice.currency_id)
-        return body.strip()
+            lines.append(_("Draft customer invoice created (total %s).") % formatLang(
+                self.env, invoice.amount_total, currency_obj=invoice.currency_id))
+        return "".join("<p>%s</p>" % html_escape(line) for line in lines)
 
     def _sync_chargeable(self):
         """The service request's warranty decision, as it stands at approval, decides."""
