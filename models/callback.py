@@ -12,7 +12,7 @@ from odoo.addons.queue_job.job import job
 from .document_mixin import TEXT_LENGTH, document_action
 from .callback_type import CALLBACK_KINDS, QUESTION_KINDS
 from .job_mixin import create_records
-from .res_company import HOURS_PER_DAY
+from .res_company import HOURS_PER_DAY, plan_working_time
 
 STATES = [("todo", "To Do"), ("done", "Done"), ("unreachable", "Unreachable"),
           ("cancel", "Cancelled")]
@@ -625,7 +625,7 @@ class DeadlinePlanner(object):
     """company.after_sales_plan_deadline(start, days, "days") for the many starts of a batch:
     the working intervals of a company's calendar are read once per company and local day of
     the start (from that day's midnight on, as far as a deadline needs them) and each deadline
-    is planned on them as after_sales_plan_deadlines plans it."""
+    is planned on them by the same walk (res_company.plan_working_time)."""
 
     def __init__(self):
         self._intervals = {}  # (company id, local day) -> [list of (begin, end), generator]
@@ -642,23 +642,24 @@ class DeadlinePlanner(object):
             midnight = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
             self._intervals[key] = [[], company._after_sales_work_intervals(
                 midnight.replace(tzinfo=None))]
+        # a calendar without working time plans nothing: the deadline is the start
+        return plan_working_time([wanted], self._from(key, start))[0] or start
+
+    def _from(self, key, start):
+        """The day's intervals from `start` on: those read already, then read on demand."""
         known, more = self._intervals[key]
-        worked = timedelta(0)
         index = 0
         while True:
             if index == len(known):
                 interval = next(more, None)
                 if interval is None:
-                    return start  # a calendar without working time plans nothing
+                    return
                 known.append(interval)
             begin, end = known[index]
             index += 1
             begin = max(begin, start)
-            if end <= begin:
-                continue
-            if wanted - worked <= end - begin:
-                return begin + (wanted - worked)
-            worked += end - begin
+            if end > begin:
+                yield begin, end
 
 
 class CallbackAnswer(models.Model):

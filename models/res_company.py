@@ -13,6 +13,24 @@ WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursd
 MAX_PLANNED_DAYS = 5300  # about 20 years of working days: time limits never plan further
 
 
+def plan_working_time(wanted, intervals):
+    """The moments each amount of working time of `wanted` (positive timedeltas) is reached
+    on `intervals` (ordered (begin, end) pairs from the start on), walking them once: None for
+    an amount they don't reach. A deadline reached exactly at the end of an interval is that
+    end (see ResCompany.after_sales_plan_deadline)."""
+    deadlines = [None] * len(wanted)
+    pending = sorted((remaining, index) for index, remaining in enumerate(wanted))
+    worked = timedelta(0)
+    for begin, end in intervals:
+        while pending and pending[0][0] - worked <= end - begin:
+            remaining, index = pending.pop(0)
+            deadlines[index] = begin + (remaining - worked)
+        if not pending:
+            break
+        worked += end - begin
+    return deadlines
+
+
 class ResCompany(models.Model):
     """Every setting of the after-sales process kept per company, and the company's working
     time that the time limits are planned in."""
@@ -186,17 +204,12 @@ class ResCompany(models.Model):
         for index, (_amount, unit) in enumerate(amounts):
             if unit == "clock_hours" and deadlines[index] is None:
                 deadlines[index] = start + wanted[index]
-        pending = sorted((remaining, index) for index, remaining in enumerate(wanted)
-                         if deadlines[index] is None)
-        worked = timedelta(0)
+        pending = [index for index, deadline in enumerate(deadlines) if deadline is None]
         if pending:
-            for begin, end in self._after_sales_work_intervals(start):
-                while pending and pending[0][0] - worked <= end - begin:
-                    remaining, index = pending.pop(0)
-                    deadlines[index] = begin + (remaining - worked)
-                if not pending:
-                    break
-                worked += end - begin
+            planned = plan_working_time([wanted[index] for index in pending],
+                                        self._after_sales_work_intervals(start))
+            for index, deadline in zip(pending, planned):
+                deadlines[index] = deadline
         return [start if deadline is None else deadline for deadline in deadlines]
 
     @api.multi
