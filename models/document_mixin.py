@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 APPROVAL_ACTIVITY = "after_sales_service.mail_activity_type_approval"
 ACTION_KEY = "after_sales_action"
 DEFER_CHECKS_KEY = "after_sales_defer_checks"  # the model whose checks its caller makes
+INSERTING_KEY = "after_sales_inserting"  # the model whose records are being inserted
 
 
 class _ActionMark(object):
@@ -153,12 +154,13 @@ class DocumentMixin(models.AbstractModel):
 
     @api.multi
     def modified(self, fnames):
-        """A document a batch has just created (job_mixin.create_records): the stored fields
-        of other records computed from it through a chain of many2one fields (a line's
-        `visit_id.…`) have nothing to recompute, since no record refers to a new one yet, so
-        the search for those records (one per such chain) is skipped; every other trigger
-        runs as usual."""
-        if fnames is not self._fields or self.env.context.get(DEFER_CHECKS_KEY) != self._name:
+        """A document Odoo's _create has just inserted (in a batch, job_mixin.create_records,
+        or a request's own create): the stored fields of other records computed from it
+        through a chain of many2one fields (a line's `visit_id.…`) have nothing to recompute,
+        since no record refers to a new one yet, so the search for those records (one per
+        such chain) is skipped; every other trigger runs as usual. Only the call right after
+        the INSERT (on every field) counts, in a context naming the model (INSERTING_KEY)."""
+        if fnames is not self._fields or self.env.context.get(INSERTING_KEY) != self._name:
             return super(DocumentMixin, self).modified(fnames)
         self._field_triggers = self._new_record_triggers()
         try:
@@ -167,28 +169,32 @@ class DocumentMixin(models.AbstractModel):
             del self._field_triggers
 
     def _new_record_triggers(self):
-        """The model's field triggers without those through many2one chains (computed once per
-        setup of the model's fields: the registry sets its triggers up again on each load)."""
+        """The model's field triggers without those _new_record_trigger skips (computed once
+        per setup of the model's fields: the registry sets its triggers up again on each
+        load)."""
         cls = type(self)
         cached = cls.__dict__.get("_after_sales_new_triggers")
         if cached and cached[0] is cls._field_triggers:
             return cached[1]
-
-        def through_many2ones(model_name, path):
-            model = self.env[model_name]
-            for name in path.split("."):
-                field = model._fields.get(name)
-                if not field or field.type != "many2one":
-                    return False
-                model = self.env[field.comodel_name]
-            return True
         triggers = defaultdict(list)
         for field, pairs in cls._field_triggers.items():
             triggers[field] = [(target, path) for target, path in pairs
-                               if not path or path == "id"
-                               or not through_many2ones(target.model_name, path)]
+                               if not self._new_record_trigger(target, path)]
         cls._after_sales_new_triggers = (cls._field_triggers, triggers)
         return triggers
+
+    def _new_record_trigger(self, target, path):
+        """Whether the trigger (target field, path) has nothing to do on a record being
+        inserted: the records reaching it through many2one fields only (none yet)."""
+        if not path or path == "id":
+            return False
+        model = self.env[target.model_name]
+        for name in path.split("."):
+            field = model._fields.get(name)
+            if not field or field.type != "many2one":
+                return False
+            model = self.env[field.comodel_name]
+        return model._name == self._name
 
     # ------------------------------------------------------------------ write guard
 

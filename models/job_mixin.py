@@ -5,7 +5,7 @@ from odoo import api, models, tools
 from odoo.addons.queue_job.job import identity_exact
 from odoo.addons.queue_job.jobrunner.runner import _channels
 
-from .document_mixin import DEFER_CHECKS_KEY
+from .document_mixin import DEFER_CHECKS_KEY, INSERTING_KEY
 
 CHUNK_PARAM = "after_sales_service.job_chunk_size"
 MODE_PARAM = "after_sales_service.jobs"  # "delay" or "inline": overrides the detection
@@ -27,7 +27,8 @@ def create_records(model, vals_list, create=None):
     """
     create = create or (lambda quiet, vals: quiet.create(vals))
     # an after-sales document's constraints and input rules are checked once per chunk
-    quiet = model.with_context(**{"recompute": False, DEFER_CHECKS_KEY: model._name})
+    quiet = model.with_context(**{"recompute": False, DEFER_CHECKS_KEY: model._name,
+                                  INSERTING_KEY: model._name})
     ids = []
     for start in range(0, len(vals_list), RECOMPUTE_EVERY):
         chunk = [create(quiet, vals).id for vals in vals_list[start:start + RECOMPUTE_EVERY]]

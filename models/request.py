@@ -15,7 +15,7 @@ from odoo.tools.mimetypes import guess_mimetype
 from odoo.addons.queue_job.job import job
 
 from .document_mixin import (LINE_LENGTH, NAME_LENGTH, PHONE_LENGTH, REFERENCE_LENGTH,
-                             TEXT_LENGTH, document_action)
+                             INSERTING_KEY, TEXT_LENGTH, document_action)
 from .request_selections import (CATEGORIES, CHANNELS, COVERING_STATES, PRIORITIES,
                                  REQUEST_OPEN_STATES)
 
@@ -264,12 +264,12 @@ class Request(models.Model):
 
     # A request being inserted has no visits, outbound orders, compensations or activities
     # yet: Odoo 11 still searches, for every field it stores, the records depending on it
-    # through their many2one (six searches always finding nothing) and reads the activities
-    # to store the next activity deadline (none); and it stores the warranty decision and the
-    # time limits by two UPDATEs after the INSERT. While a request is inserted (Odoo's
-    # _create), its decision and time limits are computed from its values (with their
-    # defaults) and inserted with it, and those searches and recomputations are skipped,
-    # unless its values create records pointing to it (one2many commands).
+    # through their many2one and reads the activities to store the next activity deadline
+    # (none); and it stores the warranty decision and the time limits by two UPDATEs after the
+    # INSERT. While a request is inserted (Odoo's _create), its decision and time limits are
+    # computed from its values (with their defaults) and inserted with it, and those searches
+    # and recomputations are skipped (the document mixin's new-record triggers), unless its
+    # values create records pointing to it (one2many commands).
 
     @api.model
     def _create(self, vals):
@@ -277,13 +277,7 @@ class Request(models.Model):
                if name in self._fields and name != "message_follower_ids"):
             return super(Request, self)._create(vals)
         vals.update(self._prepare_decided_vals(vals))
-        envs = self.env.all
-        saved = getattr(envs, "after_sales_new_requests", None)
-        envs.after_sales_new_requests = {"ids": None}
-        try:
-            return super(Request, self)._create(vals)
-        finally:
-            envs.after_sales_new_requests = saved
+        return super(Request, self.with_context(**{INSERTING_KEY: self._name}))._create(vals)
 
     @api.model
     def _prepare_decided_vals(self, vals):
@@ -294,52 +288,16 @@ class Request(models.Model):
                           and self._fields[name].type not in ("one2many", "many2many")})
         return draft._convert_to_write({name: draft[name] for name in DECIDED_FIELDS})
 
-    @api.multi
-    def modified(self, fnames):
-        new = getattr(self.env.all, "after_sales_new_requests", None)
-        if new is not None and self._ids:
-            if new["ids"] is None:  # the first call of Odoo's _create, right after its INSERT
-                new["ids"] = frozenset(self._ids)
-            if new["ids"].issuperset(self._ids):
-                # an attribute of this recordset only: the registry's triggers stay as they are
-                self._field_triggers = {self._fields[name]: self._new_record_triggers(name)
-                                        for name in fnames}
-                try:
-                    return super(Request, self).modified(fnames)
-                finally:
-                    del self._field_triggers
-        return super(Request, self).modified(fnames)
-
-    def _new_record_triggers(self, name):
-        """The triggers of field `name` left to run on a request being inserted (kept by
-        field in the model's class, which is the registry's)."""
-        cls = type(self)
-        if "_after_sales_new_triggers" not in cls.__dict__:
-            cls._after_sales_new_triggers = {}
-        kept = cls._after_sales_new_triggers.get(name)
-        if kept is None:
-            kept = cls._after_sales_new_triggers[name] = [
-                (target, path) for target, path in cls._field_triggers[self._fields[name]]
-                if not self._new_record_trigger(target, path)]
-        return kept
-
     def _new_record_trigger(self, target, path):
-        """Whether the trigger (target field, path) has nothing to do on a request being
-        inserted: records reaching it through many2one fields only (none yet), a stored
-        related field through its one2many (empty, stored empty), a decided field (inserted
-        computed, see _prepare_decided_vals)."""
+        """Also nothing to do on a request being inserted: a decided field (inserted
+        computed, see _prepare_decided_vals) and a stored related field through a one2many
+        (empty, stored empty)."""
         if path == "id":
             related = target.related or ()
             first = related and self._fields.get(related[0])
             return target.name in DECIDED_FIELDS or bool(
                 target.store and first and first.type == "one2many")
-        model = self.env[target.model_name]
-        for name in path.split("."):
-            field = model._fields.get(name)
-            if not field or field.type != "many2one":
-                return False
-            model = self.env[field.comodel_name]
-        return model._name == self._name
+        return super(Request, self)._new_record_trigger(target, path)
 
     @api.model
     def _is_station_user(self):
