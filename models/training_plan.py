@@ -5,7 +5,9 @@ from odoo.exceptions import UserError, ValidationError
 from .document_mixin import LINE_LENGTH, TEXT_LENGTH, document_action
 
 GROUP_USER = "after_sales_service.group_user"
-MONTHS = [(str(month), str(month)) for month in range(1, 13)]
+MONTHS = [("1", "January"), ("2", "February"), ("3", "March"), ("4", "April"), ("5", "May"),
+          ("6", "June"), ("7", "July"), ("8", "August"), ("9", "September"),
+          ("10", "October"), ("11", "November"), ("12", "December")]
 PLAN_STATES = [("draft", "Draft"), ("confirmed", "Confirmed"), ("done", "Done"),
                ("cancel", "Cancelled")]
 
