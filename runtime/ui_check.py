@@ -76,11 +76,13 @@ def browse(base, problems):
         browser.close()
 
 
-def server_problems(log_path):
+def server_problems(log_path, warnings=False):
+    """The log's errors and tracebacks (with warnings=True, its warnings too)."""
+    levels = (" ERROR ", " CRITICAL ") + ((" WARNING ",) if warnings else ())
     out = []
     with open(log_path, encoding="utf-8", errors="replace") as log:
         for line in log:
-            if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback"):
+            if any(level in line for level in levels) or line.startswith("Traceback"):
                 out.append("server: " + line.rstrip())
     return out
 

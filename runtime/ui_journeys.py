@@ -41,6 +41,7 @@ import time
 import traceback
 import unicodedata
 import urllib.parse
+import xmlrpc.client
 import zipfile
 from xml.etree import ElementTree
 
@@ -71,10 +72,56 @@ def fresh_database(db):
                          "--load-language=zh_CN", "--stop-after-init", "--log-level=warn",
                          "--logfile=%s" % log_path], check=False).returncode
     problems = ui_check.server_problems(log_path)
-    if rc or problems:
+    state = dbtools.psql("SELECT state FROM ir_module_module WHERE name = 'after_sales_service'",
+                         db=db)
+    if rc or problems or state != "installed":
         print("\n".join(problems))
-        raise SystemExit("test-ui: installing the addon with zh_CN failed (exit %s, log %s)"
-                         % (rc, log_path))
+        raise SystemExit("test-ui: installing the addon with zh_CN failed (exit %s, module state "
+                         "%r, log %s)" % (rc, state, log_path))
+
+
+def serves_addon(base, db, timeout=60):
+    """Whether the server answers with the addon's models within `timeout` seconds: its
+    registry has loaded the addon (not a registry being loaded, or one without the addon)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            ui_setup.Rpc(base, db)("after_sales.qualification.type", "search_count", [])
+            return True
+        except xmlrpc.client.Fault as error:
+            if time.time() > deadline:
+                print("test-ui: the server on %s does not serve the addon's models after %ss "
+                      "(%s)" % (base, timeout, error.faultString), flush=True)
+                return False
+        time.sleep(2)
+
+
+def start_serving(db, port, log_path):
+    """The server on a database with the addon, answering with the addon's models. A server
+    that does not is reported with its log's warnings, and started once more (a second
+    failure ends the run): a CI run once met such a server right after a good install."""
+    base = "http://localhost:%d" % port
+    for attempt in (1, 2):
+        server = ui_check.start_server(db, port, log_path)
+        try:
+            ready = ui_check.wait_for_login(base) and serves_addon(base, db)
+        except BaseException:
+            server.terminate()
+            server.wait(30)
+            raise
+        if ready:
+            return server
+        server.terminate()
+        server.wait(30)
+        kept = log_path + ".%d" % attempt
+        os.replace(log_path, kept)
+        for line in ui_check.server_problems(kept, warnings=True)[-40:]:
+            print(line, flush=True)
+        state = dbtools.psql("SELECT state FROM ir_module_module "
+                             "WHERE name = 'after_sales_service'", db=db)
+        print("test-ui: the addon's state in %s: %s; server log kept as %s"
+              % (db, state, kept), flush=True)
+    raise SystemExit("test-ui: no server serving the addon's models on %s" % db)
 
 
 class ServerLog(object):
@@ -1207,7 +1254,7 @@ def main():
                 os.unlink(os.path.join(LOGS, name))
         print("test-ui: fresh database %s with demo data and zh_CN" % args.db, flush=True)
         fresh_database(args.db)
-        server = ui_check.start_server(args.db, args.port, server_log_path)
+        server = start_serving(args.db, args.port, server_log_path)
     try:
         ui_check.wait_for_login(base)
         if args.reuse:
@@ -1215,7 +1262,13 @@ def main():
                 data = json.load(f)
             rpc = ui_setup.Rpc(base, args.db)
         else:
-            rpc, data = ui_setup.setup(base, args.db)
+            try:
+                rpc, data = ui_setup.setup(base, args.db)
+            except Exception:
+                # what the server said of it (the set-up's own traceback follows)
+                for line in ui_check.server_problems(server_log_path, warnings=True)[-40:]:
+                    print(line, flush=True)
+                raise
             with open(setup_path, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, indent=1)
         print("test-ui: users and the customer's serial set up; journeys in Chromium",
