@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+import re
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -41,9 +43,14 @@ class StationAgreement(models.Model):
     date_start = fields.Date("Start", required=True, track_visibility="onchange")
     date_end = fields.Date("End", track_visibility="onchange",
                            help="Empty: until the agreement is ended.")
-    state_ids = fields.Many2many("res.country.state", string="Provinces Covered")
-    city_names = fields.Char("Cities Covered", help="The cities or districts covered, "
-                                                    "separated by commas.")
+    state_ids = fields.Many2many(
+        "res.country.state", string="Provinces Covered",
+        help="The station's visits are at sites in these provinces. Empty: any province.")
+    city_names = fields.Char(
+        "Cities Covered",
+        help="The cities or districts covered, separated by commas (苏州市, 无锡市): the "
+             "station's visits are at sites in these cities, within the provinces covered. "
+             "Empty: any city of those provinces.")
     rate_line_ids = fields.One2many("after_sales.station.agreement.rate", "agreement_id",
                                     "Services and Labour Rates", copy=True)
     use_fee_standard = fields.Boolean(
@@ -188,6 +195,36 @@ class StationAgreement(models.Model):
     def covers(self, purpose):
         self.ensure_one()
         return purpose in self.rate_line_ids.mapped("purpose")
+
+    @api.multi
+    def covers_site(self, state, city):
+        """Whether a site (its province, its city name) is in the areas covered: one of the
+        provinces when any are listed, one of the cities when any are named."""
+        self.ensure_one()
+        if self.state_ids and state not in self.state_ids:
+            return False
+        cities = self._city_keys(self.city_names)
+        return not cities or bool(self._city_keys(city) & cities)
+
+    @api.model
+    def _city_keys(self, names):
+        """The city names of a list (commas, Chinese commas or 、 between them), compared
+        without case, spaces or the 市 of 苏州市 (苏州 and 苏州市 are the same city)."""
+        keys = set()
+        for name in re.split(r"[,，、;；]", names or ""):
+            key = "".join(name.split()).lower()
+            if len(key) > 2 and key.endswith("市"):
+                key = key[:-1]
+            if key:
+                keys.add(key)
+        return keys
+
+    @api.multi
+    def _areas_label(self):
+        """The areas covered, as the agreement's form shows them."""
+        self.ensure_one()
+        parts = [", ".join(self.state_ids.mapped("name")), self.city_names or ""]
+        return " / ".join(part for part in parts if part) or _("any area")
 
     @api.multi
     def labour_line(self, visit, standard):

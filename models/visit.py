@@ -1008,7 +1008,8 @@ class Visit(models.Model):
                                         "visit": visit.name})
         return True
 
-    @api.constrains("station_id", "technician_ids", "purpose", "date_planned", "request_id")
+    @api.constrains("station_id", "technician_ids", "purpose", "date_planned", "request_id",
+                    "partner_id")
     def _check_station_visit(self):
         """A station's visit is made by its own staff, under its active agreement covering the
         service, for a request dispatched to it."""
@@ -1037,6 +1038,24 @@ class Visit(models.Model):
                         "station": station.name, "day": day,
                         "service": dict(self._fields["purpose"]._description_selection(
                             self.env))[visit.purpose]})
+            state, city = visit._site_area()
+            if not agreement.covers_site(state, city):
+                raise ValidationError(_(
+                    "The site of %(visit)s (%(site)s) is outside the areas of %(station)s's "
+                    "agreement %(agreement)s (%(areas)s): send our own technician, or the "
+                    "after-sales manager extends the agreement's areas.") % {
+                        "visit": visit.name, "station": station.name,
+                        "agreement": agreement.name, "areas": agreement._areas_label(),
+                        "site": " ".join(part for part in (state.name, city) if part)
+                        or _("no province or city")})
+
+    def _site_area(self):
+        """(province, city) of the visit's site: the request's site when it names one, else
+        the customer's address (as the request's area time limits read it)."""
+        request = self.request_id.sudo()
+        partner = self.partner_id.sudo()
+        return (request.site_state_id or partner.state_id,
+                (request.site_city or partner.city or "").strip())
 
     def _station_location(self):
         return self._warehouse().after_sales_station_location(self.station_id)

@@ -53,6 +53,8 @@ class TestStation(AfterSalesCase):
         })
         cls.agreement.action_activate()
         cls.agreement = cls.agreement.with_env(cls.env)
+        # the station's customer: in Suzhou, the city its agreement covers
+        cls.customer.city = "苏州市"
 
     # ------------------------------------------------------------------ helpers
 
@@ -295,6 +297,37 @@ class TestStation(AfterSalesCase):
             self._station_visit(request, purpose="installation")
         with self.assertRaisesRegex(ValidationError, "no active agreement covering"):
             self._station_visit(request, date_planned="2027-02-01 09:00:00")
+
+    def test_station_visits_only_in_its_areas(self):
+        """A station's visit is at a site in the provinces and cities of its agreement: the
+        request's site when it names one, else the customer's address."""
+        request = self._dispatched_request()
+        self.customer.city = "上海"
+        with self.assertRaisesRegex(ValidationError, r"\(上海\) is outside the areas of .*"
+                                                     r"\(苏州市\)"):
+            self._station_visit(request)
+        # the request's site in Suzhou, written without 市: the same city
+        request.write({"site_city": " 苏州 "})
+        self.assertEqual(self._station_visit(request).station_id, self.station)
+        # provinces listed: a city named, in another province, is outside
+        country = self.env.ref("base.cn")
+        State = self.env["res.country.state"]
+        jiangsu = State.create({"name": "江苏省", "code": "T-JS", "country_id": country.id})
+        zhejiang = State.create({"name": "浙江省", "code": "T-ZJ", "country_id": country.id})
+        self.agreement.write({"state_ids": [(6, 0, jiangsu.ids)],
+                              "city_names": "无锡市，苏州市"})
+        request.write({"site_state_id": zhejiang.id})
+        with self.assertRaisesRegex(ValidationError, r"\(浙江省 苏州\) is outside the areas "
+                                                     r"of .*\(江苏省 / 无锡市，苏州市\)"):
+            self._station_visit(request)
+        request.write({"site_state_id": jiangsu.id})
+        self._station_visit(request)
+        # the provinces only: any city of them
+        self.agreement.write({"city_names": False})
+        request.write({"site_city": "南京市"})
+        self._station_visit(request)
+        self.assertTrue(self.agreement.covers_site(jiangsu, ""))
+        self.assertFalse(self.agreement.covers_site(self.env["res.country.state"], "南京市"))
 
     # ------------------------------------------------------------------ settlement
 
