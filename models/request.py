@@ -454,17 +454,21 @@ class Request(models.Model):
         return {(company_id, lot_id): self._local_date(date, Company.browse(company_id))
                 for company_id, lot_id, date in self.env.cr.fetchall()}
 
+    def _site_area(self):
+        """(province, city) of the request's site: its own when given, else the customer's
+        address; decides the area time limit and the service stations' areas."""
+        partner = self.partner_id.sudo()
+        return (self.site_state_id or partner.state_id,
+                (self.site_city or partner.city or "").strip())
+
     @api.depends("priority", "category", "date_received", "company_id", "team_id",
                  "site_state_id", "site_city", "partner_id")
     def _compute_deadlines(self):
         Rule = self.env["after_sales.sla.rule"]
         for request in self:
-            # the site's area, else the customer's address
-            partner = request.partner_id.sudo()
+            state, city = request._site_area()
             rule = Rule._find(request.company_id, request.priority, request.category,
-                              team=request.team_id,
-                              state=request.site_state_id or partner.state_id,
-                              city=request.site_city or partner.city)
+                              team=request.team_id, state=state, city=city)
             request.sla_rule_id = rule
             if not rule or not request.date_received:
                 request.response_deadline = request.resolve_deadline = request.risk_date = False

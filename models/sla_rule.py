@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+import re
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -12,6 +14,18 @@ WORKING_UNITS = ("hours", "days")
 # how specific each dimension of a rule is: the matching rule with the highest sum wins, the
 # sequence then decides (city > country state > team > category > priority)
 SPECIFICITY = (("city", 16), ("state_ids", 8), ("team_id", 4), ("category", 2), ("priority", 1))
+
+
+def city_key(name):
+    """A city name as areas compare it (focus areas, stations' areas): without case, spaces
+    or the 市 of 苏州市 (苏州 and 苏州市 are the same city)."""
+    key = "".join((name or "").split()).lower()
+    return key[:-1] if len(key) > 2 and key.endswith("市") else key
+
+
+def city_keys(names):
+    """The cities of a list (commas, Chinese commas, 、 or semicolons between them)."""
+    return {key for key in map(city_key, re.split(r"[,，、;；]", names or "")) if key}
 
 
 def _working_hours(amount, unit):
@@ -101,13 +115,13 @@ class SlaRule(models.Model):
         """, {
             "company": company.id, "priority": priority or None, "category": category or None,
             "team": team.id if team else None, "state": state.id if state else None})
-        city = (city or "").strip().lower()
+        city = city_key(city)
         best, best_score = None, -1
         for (rule_id, rule_city, has_priority, has_category, has_team, has_states,
              in_states) in self.env.cr.fetchall():
             if has_states and not in_states:
                 continue
-            if rule_city and rule_city.strip().lower() != city:
+            if rule_city and city_key(rule_city) != city:
                 continue
             # the dimensions set on the rule, in the order of SPECIFICITY
             present = (rule_city, has_states, has_team, has_category, has_priority)

@@ -1,11 +1,10 @@
 # -*- coding: utf-8 -*-
-import re
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .document_mixin import LINE_LENGTH, TEXT_LENGTH, document_action
 from .request_selections import VISIT_PURPOSES
+from .sla_rule import city_key, city_keys
 
 GROUP_MANAGER = "after_sales_service.group_manager"
 
@@ -203,21 +202,8 @@ class StationAgreement(models.Model):
         self.ensure_one()
         if self.state_ids and state not in self.state_ids:
             return False
-        cities = self._city_keys(self.city_names)
-        return not cities or bool(self._city_keys(city) & cities)
-
-    @api.model
-    def _city_keys(self, names):
-        """The city names of a list (commas, Chinese commas or 、 between them), compared
-        without case, spaces or the 市 of 苏州市 (苏州 and 苏州市 are the same city)."""
-        keys = set()
-        for name in re.split(r"[,，、;；]", names or ""):
-            key = "".join(name.split()).lower()
-            if len(key) > 2 and key.endswith("市"):
-                key = key[:-1]
-            if key:
-                keys.add(key)
-        return keys
+        cities = city_keys(self.city_names)
+        return not cities or city_key(city) in cities
 
     @api.multi
     def _areas_label(self):

@@ -1050,12 +1050,12 @@ class Visit(models.Model):
                         or _("no province or city")})
 
     def _site_area(self):
-        """(province, city) of the visit's site: the request's site when it names one, else
-        the customer's address (as the request's area time limits read it)."""
-        request = self.request_id.sudo()
+        """(province, city) of the visit's site: its request's (see Request._site_area), else
+        the customer's address."""
+        if self.request_id:
+            return self.request_id.sudo()._site_area()
         partner = self.partner_id.sudo()
-        return (request.site_state_id or partner.state_id,
-                (request.site_city or partner.city or "").strip())
+        return partner.state_id, (partner.city or "").strip()
 
     def _station_location(self):
         return self._warehouse().after_sales_station_location(self.station_id)

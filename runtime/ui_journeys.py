@@ -72,12 +72,16 @@ def fresh_database(db):
                          "--load-language=zh_CN", "--stop-after-init", "--log-level=warn",
                          "--logfile=%s" % log_path], check=False).returncode
     problems = ui_check.server_problems(log_path)
-    state = dbtools.psql("SELECT state FROM ir_module_module WHERE name = 'after_sales_service'",
-                         db=db)
+    state = addon_state(db)
     if rc or problems or state != "installed":
         print("\n".join(problems))
         raise SystemExit("test-ui: installing the addon with zh_CN failed (exit %s, module state "
                          "%r, log %s)" % (rc, state, log_path))
+
+
+def addon_state(db):
+    return dbtools.psql("SELECT state FROM ir_module_module WHERE name = 'after_sales_service'",
+                        db=db)
 
 
 def serves_addon(base, db, timeout=60):
@@ -117,10 +121,8 @@ def start_serving(db, port, log_path):
         os.replace(log_path, kept)
         for line in ui_check.server_problems(kept, warnings=True)[-40:]:
             print(line, flush=True)
-        state = dbtools.psql("SELECT state FROM ir_module_module "
-                             "WHERE name = 'after_sales_service'", db=db)
         print("test-ui: the addon's state in %s: %s; server log kept as %s"
-              % (db, state, kept), flush=True)
+              % (db, addon_state(db), kept), flush=True)
     raise SystemExit("test-ui: no server serving the addon's models on %s" % db)
 
 

@@ -122,6 +122,9 @@ class TestSpecificRules(TestTimeRulesCommon):
         self.assertEqual(request.resolve_deadline, "2026-11-22 03:00:00")
         request.write({"team_id": False})
         self.assertEqual(request.sla_rule_id, urgent_rule)
+        # the site in 上海市 (with 市, spaces): the same city as the rule's 上海
+        request.write({"site_city": " 上海市 "})
+        self.assertEqual(request.sla_rule_id, city_rule)
 
     def test_onchange_fills_the_site_area(self):
         self.customer.state_id = self.jiangsu
