@@ -35,6 +35,9 @@ CHANNEL_MAP = {"hotline": "hotline", "web": "web", "mail": "mail", "sales": "sal
 WARRANTY_FIELDS = ("warranty_card_id", "warranty_end", "in_warranty", "warranty_reason")
 OVERRIDE_FIELDS = ("warranty_override", "warranty_override_reason")
 # what a new request's values decide (computed before its INSERT, see Request._create)
+# the site the department accepts when it dispatches a station's request: the station's
+# visits must be in its agreement's areas (see Visit._check_station_visit)
+STATION_SITE_FIELDS = ("partner_id", "site_state_id", "site_city", "site_address")
 DECIDED_FIELDS = WARRANTY_FIELDS + ("sla_rule_id", "response_deadline", "resolve_deadline",
                                     "risk_date")
 # the portal form (views/portal_templates.xml): the texts a customer types, the kinds of
@@ -248,6 +251,7 @@ class Request(models.Model):
     @api.multi
     def write(self, vals):
         self._check_override_rights(vals)
+        self._check_station_site_write(vals)
         vals = self._check_computed_unchanged(vals, WARRANTY_FIELDS, self._computed_message())
         return super(Request, self).write(vals)
 
@@ -304,6 +308,19 @@ class Request(models.Model):
         user = self.env.user
         return (user.has_group("after_sales_service.group_service_station")
                 and not user.has_group("after_sales_service.group_user"))
+
+    def _check_station_site_write(self, vals):
+        """A station changes the customer and the site of its request until the department
+        dispatches it, not after (the form sends them unchanged: only a change counts)."""
+        names = [name for name in STATION_SITE_FIELDS if name in vals]
+        if not names or not self._is_station_user():
+            return
+        refused = sorted({name for request in self.filtered(lambda r: not r.needs_dispatch)
+                          for name in names if request._differs(request, name, vals[name])})
+        if refused:
+            raise AccessError(_("%s of a dispatched request are the after-sales department's: "
+                                "ask the department to change them.")
+                              % ", ".join(self._field_label(name) for name in refused))
 
     def _check_override_rights(self, vals):
         """Only the after-sales manager changes the override. The web form sends every field

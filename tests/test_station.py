@@ -471,3 +471,32 @@ class TestStationRpc(HttpCase):
                                [("station_id", "=", self.station.id)]).ids, {"state": "ended"}])
         visit.invalidate_cache()
         self.assertEqual((visit.state, visit.distance_km), ("to_approve", 8.0))
+
+    def test_station_areas_over_rpc(self):
+        """Over RPC a station neither widens its areas nor plans a visit outside them."""
+        agreement = self.env["after_sales.station.agreement"].search(
+            [("station_id", "=", self.station.id)])
+        agreement.city_names = "昆山市"
+        self.customer.city = "上海"
+        self.registry.test_cr.commit()
+        self.assertRefused("after_sales.station.agreement", "write",
+                           [agreement.ids, {"city_names": "昆山市, 上海"}])
+        vals = {"request_id": self.request.id, "partner_id": self.customer.id,
+                "purpose": "repair", "date_planned": "2026-11-20 09:00:00",
+                "appointment_confirmed": True, "station_id": False,
+                "technician_ids": [[6, 0, [self.user.id]]]}
+        with self.assertRaisesRegex(xmlrpclib.Fault, "outside the areas"):
+            self.call("after_sales.visit", "create", [vals])
+        # nor moves the dispatched request's site into them; the form's unchanged site passes
+        self.assertRefused("after_sales.request", "write",
+                           [self.request.ids, {"site_city": "昆山"}])
+        self.call("after_sales.request", "write", [self.request.ids, {
+            "partner_id": self.customer.id, "site_city": False, "site_state_id": False,
+            "site_address": False, "description": "不加热，有异响"}])
+        self.request.invalidate_cache()
+        self.assertEqual((self.request.site_city, self.request.description),
+                         (False, "不加热，有异响"))
+        # before the dispatch, its own request's site is the station's to give
+        self.call("after_sales.request", "write", [self.undispatched.ids, {"site_city": "昆山"}])
+        self.undispatched.invalidate_cache()
+        self.assertEqual(self.undispatched.site_city, "昆山")
